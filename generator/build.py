@@ -1,0 +1,152 @@
+"""Building documents: plan the jobs, render each, verify, write atomically.
+
+A build is a list of independent jobs (guide × language × format). One failing
+job is reported and the others still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.errors import GuidegenError
+from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
+from generator.languages import english_name, native_name
+from generator.library import GuideSource, Library
+from generator.localize import Fallback, LocalizedGuide
+from generator.outputs import output_path, write_atomic
+from generator.render import DocumentOptions, Templates, render_html
+from generator.ui import UiStrings, load_ui_strings
+
+if TYPE_CHECKING:
+    from generator.pdf import Layout
+
+CHECKLIST_START_PT = 14.0
+CHECKLIST_STEP_PT = 0.5
+
+
+@dataclass(frozen=True, order=True)
+class Job:
+    guide: str
+    language: str
+    format: str
+    paper: str = "a4"
+
+    @property
+    def label(self) -> str:
+        return f"{self.language}/{self.guide}-{self.format}"
+
+
+@dataclass
+class JobResult:
+    job: Job
+    path: Path | None = None
+    pages: int = 0
+    error: str = ""
+    fallbacks: list[Fallback] = field(default_factory=list)
+    ui_missing: list[str] = field(default_factory=list)
+    font_size: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def describe_languages(tags: Iterable[str]) -> str:
+    return ", ".join(f"{tag} ({native_name(tag)}, {english_name(tag)})" for tag in tags)
+
+
+def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], formats: list[str],
+              paper: str) -> tuple[list[Job], list[str]]:
+    """The jobs for a request, and an error per (guide, language) that cannot be served.
+
+    ``languages`` empty or containing ``all`` means every language of each guide.
+    """
+    jobs: list[Job] = []
+    errors: list[str] = []
+    for guide_id in guide_ids or sorted(library.guides):
+        source = library.get(guide_id)
+        if not languages or "all" in languages:
+            chosen = source.languages
+        else:
+            chosen = []
+            for requested in languages:
+                found = source.resolve_language(requested)
+                if found is None:
+                    errors.append(f"{guide_id}: no '{requested}' version; available: {describe_languages(source.languages)}")
+                elif found not in chosen:
+                    chosen.append(found)
+        jobs.extend(Job(guide_id, lang, fmt, paper) for lang in chosen for fmt in formats)
+    return jobs, errors
+
+
+class Builder:
+    """Renders jobs of one library in this process, reusing templates and the renderer."""
+
+    def __init__(self, library: Library, out_dir: Path, templates: Templates,
+                 params: Mapping[str, str] | None = None, strict: bool = False):
+        from generator.pdf import Renderer  # imports WeasyPrint: only when building
+
+        self.library = library
+        self.out_dir = out_dir
+        self.templates = templates
+        self.params = dict(params or {})
+        self.strict = strict
+        self.renderer = Renderer(templates.dirs)
+        self.last_html = ""  # the HTML of the last document laid out (for bench/)
+
+    def run(self, jobs: list[Job], report: Callable[[JobResult], None]) -> list[JobResult]:
+        results = []
+        for job in jobs:
+            result = self.build(job)
+            report(result)
+            results.append(result)
+        return results
+
+    def build(self, job: Job) -> JobResult:
+        result = JobResult(job)
+        try:
+            source = self.library.get(job.guide)
+            path = output_path(self.out_dir, job.guide, job.language, job.format)
+            data = self.render(source, job, result)
+            write_atomic(path, data)
+            result.path = path
+        except GuidegenError as error:
+            result.error = str(error)
+        return result
+
+    def render(self, source: GuideSource, job: Job, result: JobResult) -> bytes:
+        localized = source.localized(job.language)
+        ui = load_ui_strings(job.language, self.templates.dirs)
+        result.fallbacks = localized.fallbacks
+        options = DocumentOptions(job.format, job.paper, self.params)
+        if job.format == "checklist":
+            layout = self._fit_checklist(localized, options, ui, result)
+        else:
+            self.last_html = render_html(localized, options, self.templates, ui=ui).html
+            layout = self.renderer.layout(self.last_html)
+        result.ui_missing = list(ui.missing)
+        if self.strict and (result.fallbacks or result.ui_missing):
+            raise GuidegenError(f"{len(result.fallbacks) + len(result.ui_missing)} string(s) not translated (--strict): "
+                                + ", ".join([f.context for f in result.fallbacks] + result.ui_missing))
+        result.pages = layout.pages
+        return self.renderer.write(layout)
+
+    def _fit_checklist(self, localized: LocalizedGuide, options: DocumentOptions, ui: UiStrings,
+                       result: JobResult) -> Layout:
+        """Lay out the checklist at the largest size that fits one page, down to the floor."""
+        floor = CJK_FLOOR_PT if is_cjk(localized.language) else LATIN_FLOOR_PT
+        size = CHECKLIST_START_PT
+        while True:
+            self.last_html = render_html(localized, options, self.templates, font_size_pt=size, ui=ui).html
+            layout = self.renderer.layout(self.last_html)
+            if layout.pages == 1:
+                result.font_size = size
+                return layout
+            if size - CHECKLIST_STEP_PT < floor - 1e-9:
+                raise GuidegenError(
+                    f"checklist does not fit on one page even at {size:g} pt: "
+                    f"{layout.overflow:.0%} of a page too much; shorten or remove items")
+            size -= CHECKLIST_STEP_PT

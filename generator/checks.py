@@ -1,0 +1,119 @@
+"""Validation of a whole content folder without rendering: ``guidegen check``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from generator.catalogs import read_catalog
+from generator.errors import ContentError, Problem, display_path
+from generator.library import GuideSource, Library
+from generator.localize import translation_of
+from generator.messages import iter_messages
+from generator.params import placeholders
+from generator.render import Templates
+from generator.ui import ui_catalog_paths
+
+WARN_ITEMS_PER_GROUP = 7
+
+
+@dataclass
+class CheckReport:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def completeness(source: GuideSource, language: str, catalog: Catalog | None = None) -> Completeness:
+    """How much of a guide is translated into a language (the source language is complete)."""
+    messages = list(iter_messages(source.guide))
+    catalog = catalog or source.catalog(language)
+    if catalog is None:
+        return Completeness(len(messages), 0, 0)
+    counts = {"": 0, "fuzzy": 0, "missing": 0, "placeholders differ": 0}
+    for message in messages:
+        counts[translation_of(message, catalog)[1]] += 1
+    return Completeness(counts[""], counts["fuzzy"], counts["missing"] + counts["placeholders differ"])
+
+
+def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Completeness:
+    """How much of the template strings a catalog translates."""
+    from generator.i18n import ui_template
+
+    catalog = read_catalog(path, language)
+    counts = Counter()
+    for message in ui_template(template_dirs):
+        if not message.id:
+            continue
+        entry = catalog.get(message.id)
+        counts["fuzzy" if entry is not None and entry.string and entry.fuzzy else
+               "translated" if entry is not None and entry.string else "untranslated"] += 1
+    return Completeness(counts["translated"], counts["fuzzy"], counts["untranslated"])
+
+
+def check_library(library: Library, templates: Templates) -> CheckReport:
+    report = CheckReport(errors=list(library.problems))
+    for source in library.guides.values():
+        _check_guide(source, report)
+    for language, path in ui_catalog_paths(templates.dirs).items():
+        try:
+            read_catalog(path, language)
+        except ContentError as error:
+            report.errors.extend(error.problems)
+    return report
+
+
+def _check_guide(source: GuideSource, report: CheckReport) -> None:
+    guide = source.guide
+    for index, group in enumerate(guide.checklist.groups):
+        if len(group.items) > WARN_ITEMS_PER_GROUP:
+            report.warnings.append(source.loaded.problem(
+                ("checklist", "groups", index, "items"),
+                f"checklist group '{group.id}' has {len(group.items)} items; keep it to {WARN_ITEMS_PER_GROUP} or fewer"))
+    messages = list(iter_messages(guide))
+    for language, path in source.catalog_paths.items():
+        shown = display_path(path)
+        if language == guide.source_language:
+            report.warnings.append(Problem(shown, 0, 0, "catalog for the source language is ignored"))
+            continue
+        try:
+            catalog = source.catalog(language)
+        except ContentError as error:
+            report.errors.extend(error.problems)
+            continue
+        assert catalog is not None
+        wanted = {(m.source, m.context) for m in messages}
+        for message in messages:
+            entry = catalog.get(message.source, context=message.context)
+            if entry is None or not entry.string or not isinstance(entry.string, str):
+                continue
+            if placeholders(entry.string) != placeholders(message.source):
+                report.errors.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{message.context}: translation must use the placeholders {sorted(placeholders(message.source))}, "
+                    f"not {sorted(placeholders(entry.string))}"))
+        for entry in catalog:
+            if entry.id and (entry.id, entry.context) not in wanted:
+                report.warnings.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{entry.context or entry.id}: not in the source any more; run 'guidegen i18n update'"))
+        done = completeness(source, language, catalog)
+        if done.fuzzy or done.untranslated:
+            report.warnings.append(Problem(shown, 0, 0,
+                f"{done.untranslated} untranslated and {done.fuzzy} fuzzy of {done.total} strings; "
+                "they will print in the source language"))

@@ -1,0 +1,177 @@
+"""The ``guidegen`` command line. Thin: parse options, call the stages, report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.errors import ContentError, GuidegenError
+
+FORMATS = ("handout", "checklist")
+PAPERS = ("a4", "letter")
+
+
+class _Group(click.Group):
+    """Turns our errors into one clean message and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ContentError as error:
+            for problem in error.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
+        except GuidegenError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+
+content_option = click.option(
+    "--content", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True,
+    help="Folder with one sub-folder per guide.")
+templates_option = click.option(
+    "--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of templates searched before the bundled ones (override any file by name).")
+
+
+def _templates(templates_dir: Path | None):  # type: ignore[no-untyped-def]
+    from generator.render import Templates
+
+    return Templates([templates_dir] if templates_dir else [])
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="guidegen")
+def main() -> None:
+    """Printable, localized how-to guides: handouts and one-page checklists as PDF."""
+
+
+@main.command()
+@click.argument("guides", nargs=-1)
+@content_option
+@click.option("-l", "--lang", "languages", multiple=True, metavar="TAG",
+              help="Language as a BCP 47 tag (zh, zh-Hant, en-GB …), or 'all'. Repeatable. Default: all.")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Document format. Repeatable. Default: both.")
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder; documents go to OUTPUT/<language>/<guide>-<format>.pdf.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Override a guide parameter, e.g. --param provider=Acme.")
+@click.option("--strict", is_flag=True, help="Fail a document that has any untranslated string.")
+@templates_option
+def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], formats: tuple[str, ...],
+          paper: str, output: Path, params: tuple[str, ...], strict: bool, templates_dir: Path | None) -> None:
+    """Build PDFs: every guide, language and format unless narrowed down."""
+    from generator.build import Builder, JobResult, plan_jobs
+    from generator.library import load_library
+
+    overrides = _parse_params(params)
+    library = load_library(content, list(guides) or None)
+    for problem in library.problems:
+        click.echo(f"error: {problem}", err=True)
+    jobs, errors = plan_jobs(library, [g for g in guides if g in library.guides], list(languages),
+                             list(formats or FORMATS), paper)
+    if errors and not jobs:
+        raise GuidegenError("\n".join(errors))
+    for message in errors:
+        click.echo(f"error: {message}", err=True)
+
+    def report(result: JobResult) -> None:
+        if not result.ok:
+            click.echo(f"failed  {result.job.label}: {result.error}", err=True)
+            return
+        from generator.errors import display_path
+
+        size = f", {result.font_size:g} pt" if result.font_size else ""
+        click.echo(f"built   {display_path(result.path)} ({result.pages} page{'s' if result.pages != 1 else ''}{size})")
+        critical = [f for f in result.fallbacks if f.critical]
+        if result.fallbacks:
+            click.echo(f"        {len(result.fallbacks)} string(s) in the source language: "
+                       + ", ".join(f"{f.context} ({f.reason})" for f in result.fallbacks[:5])
+                       + (" …" if len(result.fallbacks) > 5 else ""), err=True)
+        for fallback in critical:
+            click.echo(f"warning: {result.job.label}: safety-relevant text '{fallback.context}' is not translated "
+                       f"({fallback.reason}); the reader may not understand it", err=True)
+        if result.ui_missing:
+            click.echo(f"warning: {result.job.label}: template strings not translated: {', '.join(result.ui_missing)}",
+                       err=True)
+
+    results = Builder(library, output, _templates(templates_dir), overrides, strict).run(jobs, report)
+    failed = sum(not r.ok for r in results) + len(errors) + len(library.broken)
+    click.echo(f"{sum(r.ok for r in results)} built, {failed} failed")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@content_option
+@templates_option
+def check(content: Path, templates_dir: Path | None) -> None:
+    """Validate all content and translations without writing PDFs."""
+    from generator.checks import check_library
+    from generator.library import load_library
+
+    library = load_library(content)
+    report = check_library(library, _templates(templates_dir))
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    for problem in report.errors:
+        click.echo(f"error: {problem}", err=True)
+    guides = len(library.guides) + len(library.broken)
+    click.echo(f"checked {guides} guide(s): {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@content_option
+def languages(content: Path) -> None:
+    """List the languages guides are available in, with names and completeness."""
+    from generator.checks import completeness
+    from generator.languages import english_name, native_name
+    from generator.library import load_library
+
+    library = load_library(content)
+    for problem in library.problems:
+        click.echo(f"error: {problem}", err=True)
+    for tag in library.languages:
+        done = []
+        for source in library.guides.values():
+            if tag in source.languages:
+                try:
+                    done.append(f"{source.id} {completeness(source, tag).percent:.0f}%")
+                except ContentError:
+                    done.append(f"{source.id} (catalog broken)")
+        click.echo(f"{tag:<8} {native_name(tag)}\t{english_name(tag)}\t{', '.join(done)}")
+    if library.problems:
+        sys.exit(1)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of guide.yaml (for editors)."""
+    from generator.schema import guide_schema_json
+
+    click.echo(guide_schema_json(), nl=False)
+
+
+from generator.cli_i18n import register  # noqa: E402
+
+register(main, content_option, templates_option)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise GuidegenError(f"--param expects NAME=VALUE, got {value!r}")
+        params[name.strip()] = text
+    return params

@@ -1,0 +1,109 @@
+"""Loading a guide file: YAML → validated ``Guide``, with errors that name file, line and field."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.errors import ContentError, Problem
+from generator.messages import iter_messages
+from generator.model import Guide, known_keys
+from generator.params import placeholders
+from generator.yamlsafe import LoadedYaml, load_yaml
+
+GUIDE_FILE = "guide.yaml"
+
+
+def load_guide(path: Path) -> tuple[Guide, LoadedYaml]:
+    """Load and validate one ``guide.yaml``; raise ContentError with every problem found."""
+    loaded = load_yaml(path)
+    if not isinstance(loaded.data, dict):
+        raise ContentError([loaded.problem((), "a guide must be a mapping of keys (id, title, blocks, …)")])
+    try:
+        guide = Guide.model_validate(loaded.data)
+    except ValidationError as error:
+        raise ContentError([_problem_from(loaded, e) for e in error.errors()]) from None
+    problems = _semantic_problems(guide, loaded)
+    if problems:
+        raise ContentError(problems)
+    return guide, loaded
+
+
+def _semantic_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
+    """What the schema cannot say: unique ids, known placeholders, folder name."""
+    problems: list[Problem] = []
+    folder = loaded.path.parent.name
+    if guide.id != folder:
+        problems.append(loaded.problem(("id",), f"id: '{guide.id}' must match the guide's folder name '{folder}'"))
+    seen: dict[str, tuple[str | int, ...]] = {}
+    for message in iter_messages(guide):
+        if message.context in seen:
+            line = loaded.position(seen[message.context])[0]
+            problems.append(loaded.problem(message.path, f"{_field(message.path)}: id '{message.context}' is used twice (also line {line}); give one an explicit 'id'"))
+        seen[message.context] = message.path
+        for name in sorted(placeholders(message.source) - guide.params.keys()):
+            problems.append(loaded.problem(message.path, f"{_field(message.path)}: unknown parameter '{{{name}}}' (declare it under 'params')"))
+    return problems
+
+
+def _problem_from(loaded: LoadedYaml, error: Any) -> Problem:
+    path = _data_path(loaded.data, error["loc"])
+    kind = error["type"]
+    field = _field(path)
+    if kind == "missing":
+        message = f"{field}: required key '{path[-1]}' is missing"
+    elif kind == "extra_forbidden":
+        message = f"{field}: unknown key '{path[-1]}'"
+        close = difflib.get_close_matches(str(path[-1]), sorted(known_keys()), n=1)
+        if close:
+            message += f" (did you mean '{close[0]}'?)"
+    elif kind == "union_tag_not_found":
+        message = f"{field}: a block needs a 'type' (section, paragraph, list, procedure, alternatives or callout)"
+    elif kind == "union_tag_invalid":
+        message = f"{field}: unknown block type '{error['ctx']['tag']}' (expected {error['ctx']['expected_tags']})"
+    elif kind == "string_type" and error.get("input") is None:
+        message = f"{field}: must not be empty"
+    elif kind == "too_short" and isinstance(error.get("input"), list):
+        message = f"{field}: needs at least {error['ctx']['min_length']} item(s)"
+    elif kind == "too_long" and isinstance(error.get("input"), list):
+        message = f"{field}: has {error['ctx']['actual_length']} items; at most {error['ctx']['max_length']} are allowed"
+    elif kind == "string_too_long":
+        message = f"{field}: text is {len(error['input']):,} characters; at most {error['ctx']['max_length']:,} are allowed"
+    elif kind == "string_pattern_mismatch" and path and path[-1] == "id":
+        message = f"{field}: '{error['input']}' is not a valid id (lowercase letters, digits and single hyphens)"
+    else:
+        message = f"{field}: {error['msg'].removeprefix('Value error, ')}"
+    return loaded.problem(path, message)
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Translate a pydantic error location into a path in the YAML data.
+
+    Discriminated unions add the block type to the location (``blocks.0.section.title``);
+    those parts are not in the file and are dropped.
+    """
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and isinstance(part, str) and part not in current and current.get("type") == part:
+            continue
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        path.append(part)
+        if isinstance(current, dict):
+            current = current.get(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            current = None
+    return tuple(path)
+
+
+def _field(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"

@@ -1,0 +1,163 @@
+"""The content model of a guide, validated with pydantic.
+
+A guide is data: metadata, an ordered list of blocks, and a checklist. The
+published JSON Schema (``guidegen schema``) is generated from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from generator.textnorm import normalize_text
+
+MAX_TEXT = 2_000  # characters in one translatable string
+MAX_ITEMS = 40  # entries in any one list
+MAX_CHECK_ITEMS = 9  # a checklist group holds fewer than 10 items
+MAX_BLOCKS = 200
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PARAM_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+def _nonempty(text: str) -> str:
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(normalize_text), AfterValidator(_nonempty)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _TextShorthand(Strict):
+    """An entry written either as a plain string or as a mapping with ``text``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Step(_TextShorthand):
+    id: Id | None = None
+    text: Text
+    note: Text | None = None
+
+
+class ListItem(_TextShorthand):
+    id: Id | None = None
+    title: Text | None = None
+    text: Text
+
+
+class CheckItem(_TextShorthand):
+    id: Id | None = None
+    text: Text
+
+
+class Paragraph(Strict):
+    type: Literal["paragraph"]
+    id: Id | None = None
+    text: Text
+
+
+class BulletList(Strict):
+    type: Literal["list"]
+    id: Id | None = None
+    intro: Text | None = None
+    items: Annotated[list[ListItem], Field(min_length=1, max_length=MAX_ITEMS)]
+
+
+class Procedure(Strict):
+    type: Literal["procedure"]
+    id: Id | None = None
+    title: Text | None = None
+    intro: Text | None = None
+    steps: Annotated[list[Step], Field(min_length=1, max_length=MAX_ITEMS)]
+
+
+class Alternative(Strict):
+    id: Id
+    title: Text
+    summary: Text | None = None
+    steps: Annotated[list[Step], Field(min_length=1, max_length=MAX_ITEMS)]
+
+
+class Alternatives(Strict):
+    type: Literal["alternatives"]
+    id: Id | None = None
+    intro: Text | None = None
+    options: Annotated[list[Alternative], Field(min_length=2, max_length=MAX_ITEMS)]
+
+
+class Callout(Strict):
+    type: Literal["callout"]
+    id: Id | None = None
+    kind: Literal["warning", "tip", "note"]
+    title: Text | None = None
+    text: Text
+
+
+class Section(Strict):
+    type: Literal["section"]
+    id: Id
+    title: Text
+    blocks: Annotated[list[Block], Field(min_length=1, max_length=MAX_BLOCKS)]
+
+
+Block = Annotated[
+    Union[Section, Paragraph, BulletList, Procedure, Alternatives, Callout],
+    Field(discriminator="type"),
+]
+Section.model_rebuild()
+
+
+class CheckGroup(Strict):
+    id: Id
+    title: Text
+    items: Annotated[list[CheckItem], Field(min_length=1, max_length=MAX_CHECK_ITEMS)]
+
+
+class Checklist(Strict):
+    title: Text
+    groups: Annotated[list[CheckGroup], Field(min_length=1, max_length=6)]
+
+
+class Guide(Strict):
+    """A guide in its source language."""
+
+    id: Id
+    source_language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    revision: dt.date
+    params: dict[Annotated[str, StringConstraints(pattern=PARAM_PATTERN)], Annotated[str, StringConstraints(min_length=1, max_length=200)]] = {}
+    title: Text
+    summary: Text
+    blocks: Annotated[list[Block], Field(min_length=1, max_length=MAX_BLOCKS)]
+    checklist: Checklist
+
+    @field_validator("revision", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("must be a date written as YYYY-MM-DD")
+        return value
+
+
+TEXT_FIELDS = ("title", "summary", "intro", "text", "note")
+"""Fields whose strings are translatable, in the order they appear in a block."""
+
+
+def known_keys() -> set[str]:
+    """Every key the format knows, for "did you mean" suggestions."""
+    keys: set[str] = set()
+    for model in (Guide, Checklist, CheckGroup, CheckItem, Section, Paragraph, BulletList, ListItem,
+                  Procedure, Step, Alternatives, Alternative, Callout):
+        keys.update(model.model_fields)
+    return keys

@@ -1,0 +1,58 @@
+"""Where documents go, and writing them so that no reader ever sees half a file."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from generator.errors import GuidegenError
+from generator.languages import is_valid_tag
+from generator.model import ID_PATTERN
+
+_ID = re.compile(ID_PATTERN)
+# Names Windows reserves for devices; refused everywhere so output trees can be shared.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def output_path(out_dir: Path, guide_id: str, language: str, format_: str) -> Path:
+    """``OUT/<language>/<guide>-<format>.pdf``, after checking every part is a safe name."""
+    if (not _ID.match(guide_id) or not is_valid_tag(language) or not _ID.match(format_)
+            or {guide_id.lower(), language.lower()} & _RESERVED):
+        raise GuidegenError(f"refusing an unsafe output name: {guide_id!r}, {language!r}, {format_!r}")
+    root = out_dir.resolve()
+    path = (root / language / f"{guide_id}-{format_}.pdf").resolve()
+    if not path.is_relative_to(root):
+        raise GuidegenError(f"refusing to write outside {out_dir}: {path}")
+    return path
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and ``os.replace``: all or nothing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise GuidegenError(f"cannot write to {path.parent}: {error.strerror}") from None
+    try:
+        os.fchmod(handle, 0o666 & ~_umask())
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as error:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        if isinstance(error, OSError):
+            raise GuidegenError(f"cannot write {path}: {error.strerror}") from None
+        raise

@@ -1,0 +1,146 @@
+"""Guide × language × format × paper → HTML, through Jinja templates.
+
+Content is data: it reaches the templates only as values, autoescaped, or as the
+Markup produced by ``inline.render_inline``; it is never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+from generator import __version__
+from generator.fonts import font_stack, is_cjk
+from generator.inline import plain_text, render_inline
+from generator.languages import babel_locale, direction, maximize
+from generator.localize import LocalizedGuide
+from generator.ui import UiStrings, load_ui_strings
+
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FORMATS = ("handout", "checklist")
+PAPERS = {"a4": "A4", "letter": "letter"}
+_CJK_NUMERALS = "〇一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    format: str = "handout"
+    paper: str = "a4"
+    params: Mapping[str, str] = field(default_factory=dict)  # overrides of the guide's defaults
+
+
+@dataclass
+class RenderedHtml:
+    html: str
+    title: str
+    ui_missing: list[str]
+
+
+class Templates:
+    """The template folders (a user's first, the bundled last) and their Jinja environment."""
+
+    def __init__(self, extra_dirs: list[Path] | None = None):
+        self.dirs = [*(extra_dirs or []), BUNDLED_TEMPLATES]
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        return jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal that cannot break out of its declaration or the <style> element."""
+    out = []
+    for char in text:
+        if char.isalnum() or char in " .,:;!?()%-–—/·、，。：（）":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return Markup('"' + "".join(out) + '"')
+
+
+def css_content(template: str, **counters: str) -> Markup:
+    """A translated string with ``{name}`` parts turned into a CSS ``content`` value.
+
+    ``css_content("Page {page} of {pages}", page="counter(page)", …)`` gives
+    ``"Page " counter(page) " of " counter(pages)``.
+    """
+    parts: list[str] = []
+    rest = template
+    while rest:
+        start = min((rest.find("{" + name + "}") for name in counters if "{" + name + "}" in rest), default=-1)
+        if start < 0:
+            parts.append(css_string(rest))
+            break
+        name = next(n for n in counters if rest.startswith("{" + n + "}", start))
+        if start:
+            parts.append(css_string(rest[:start]))
+        parts.append(counters[name])
+        rest = rest[start + len(name) + 2:]
+    return Markup(" ".join(parts) or '""')
+
+
+def number_text(number: int, language: str) -> str:
+    """A small ordinal number as the language writes it in running text (一, 二 in Chinese)."""
+    if maximize(language).script in ("Hans", "Hant") and 0 <= number <= 10:
+        return _CJK_NUMERALS[number]
+    return format_decimal(number, locale=babel_locale(language), numbering_system="default")
+
+
+def document_timestamp(revision: dt.date) -> str:
+    """Creation date for the PDF: SOURCE_DATE_EPOCH when set, else the guide's revision date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    else:
+        moment = dt.datetime.combine(revision, dt.time(), tzinfo=dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
+                *, font_size_pt: float | None = None, ui: UiStrings | None = None) -> RenderedHtml:
+    """The HTML of one document; ``font_size_pt`` overrides the checklist's base size."""
+    guide = localized.guide
+    language = localized.language
+    params = {**guide.params, **options.params}
+    ui = ui or load_ui_strings(language, templates.dirs)
+    locale = babel_locale(language)
+    title = plain_text(guide.title if options.format == "handout" else guide.checklist.title, params)
+    context = {
+        "guide": guide,
+        "doc": {
+            "format": options.format,
+            "lang": language,
+            "dir": direction(language),
+            "script": maximize(language).script,
+            "cjk": is_cjk(language),
+            "fonts": Markup(", ".join(css_string(f) for f in font_stack(language))),
+            "paper": PAPERS[options.paper],
+            "title": title,
+            "description": plain_text(guide.summary, params),
+            "created": document_timestamp(guide.revision),
+            "generator": f"guidegen {__version__}",
+            "revision": format_date(guide.revision, format="long", locale=locale),
+            "font_size": font_size_pt,
+        },
+        "md": lambda text: render_inline(text, params),
+        "_": ui,
+        "css_content": css_content,
+        "number": lambda n: number_text(n, language),
+    }
+    html = templates.env.get_template(f"{options.format}.html.j2").render(context)
+    return RenderedHtml(html, title, ui.missing)

@@ -1,0 +1,59 @@
+"""Template strings ("Page 2 of 3", "Revised on …"): their catalogs and lookup.
+
+Template strings are written in English in the templates (``_("Warning")``) and
+translated in ``<templates>/locales/<tag>.po``. Every string looked up without a
+usable translation is recorded, so the build can report it like a content fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from generator.catalogs import read_catalog
+from generator.languages import match_language
+from generator.params import fill, placeholders
+
+UI_SOURCE_LANGUAGE = "en"
+
+
+@dataclass
+class UiStrings:
+    """Template strings of one language; ``catalog`` None means English, the source."""
+
+    catalog: Catalog | None
+    missing: list[str] = field(default_factory=list)
+
+    def __call__(self, msgid: str, **values: object) -> str:
+        return fill(self.translate(msgid), {k: str(v) for k, v in values.items()})
+
+    def translate(self, msgid: str) -> str:
+        if self.catalog is None:
+            return msgid
+        entry = self.catalog.get(msgid)
+        text = entry.string if entry is not None and not entry.fuzzy else None
+        if not text or not isinstance(text, str) or placeholders(text) != placeholders(msgid):
+            if msgid not in self.missing:
+                self.missing.append(msgid)
+            return msgid
+        return text
+
+
+def ui_catalog_paths(templates_dirs: list[Path]) -> dict[str, Path]:
+    """Template-string catalogs by language; earlier folders override later ones."""
+    paths: dict[str, Path] = {}
+    for folder in reversed(templates_dirs):
+        for po in sorted((folder / "locales").glob("*.po")):
+            paths[po.stem] = po
+    return paths
+
+
+def load_ui_strings(language: str, templates_dirs: list[Path]) -> UiStrings:
+    """The template strings for a language, matched by CLDR rules to the catalogs that exist."""
+    paths = ui_catalog_paths(templates_dirs)
+    if match_language(language, [UI_SOURCE_LANGUAGE]) == UI_SOURCE_LANGUAGE:
+        return UiStrings(None)
+    found = match_language(language, list(paths))
+    return UiStrings(read_catalog(paths[found], found) if found else Catalog(locale=None))

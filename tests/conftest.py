@@ -1,0 +1,103 @@
+"""Shared fixtures. Bundled PDFs are built once per test session."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+BUNDLED_LANGUAGES = ("zh-CN", "en")
+FORMATS = ("handout", "checklist")
+
+
+@dataclass
+class Built:
+    """A built bundled library: where it is and the CLI's output."""
+
+    out: Path
+    output: str
+
+    def pdf(self, language: str, format_: str, guide: str = "esim-cancel") -> Path:
+        return self.out / language / f"{guide}-{format_}.pdf"
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> "CliResult":
+    """Run the CLI in-process; stdout and stderr are kept apart."""
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as scratch, _chdir(cwd or Path(scratch)):
+        result = runner.invoke(main, list(args), catch_exceptions=True)
+    return CliResult(result.exit_code, result.stdout, result.stderr, result.exception)
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class _chdir:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> None:
+        import os
+
+        self.previous = os.getcwd()
+        os.chdir(self.path)
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        os.chdir(self.previous)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    out = tmp_path_factory.mktemp("build")
+    result = run_cli("build", "--content", str(CONTENT), "--output", str(out), cwd=ROOT)
+    assert result.exit_code == 0, result.output
+    return Built(out, result.output)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled content folder."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def pdftotext(path: Path) -> str:
+    """Text in content-stream order (``-raw``), which keeps justified lines in order."""
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def pdffonts(path: Path) -> list[dict[str, str]]:
+    lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()
+    fonts = []
+    for line in lines[2:]:
+        parts = line.split()
+        # name type... emb sub uni object ID: the last five columns are fixed
+        fonts.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return fonts
+
+
+def pdf_reader(path: Path) -> PdfReader:
+    return PdfReader(str(path))

@@ -1,0 +1,87 @@
+"""The bundled guide, built once, opened and checked as a reader would."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import BUNDLED_LANGUAGES, FORMATS, Built, pdf_reader, pdffonts, pdftotext
+
+
+@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+@pytest.mark.parametrize("format_", FORMATS)
+def test_every_document_is_built(built: Built, language: str, format_: str) -> None:
+    assert built.pdf(language, format_).is_file()
+    assert f"{language}/esim-cancel-{format_}.pdf" in built.output.replace("\\", "/")
+
+
+@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+def test_checklist_is_exactly_one_page(built: Built, language: str) -> None:
+    assert len(pdf_reader(built.pdf(language, "checklist")).pages) == 1
+
+
+@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+def test_handout_has_several_a4_pages(built: Built, language: str) -> None:
+    reader = pdf_reader(built.pdf(language, "handout"))
+    assert len(reader.pages) >= 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_chinese_handout_text(built: Built) -> None:
+    text = pdftotext(built.pdf("zh-CN", "handout"))
+    assert "如何注销不再使用的 Heyon eSIM 号码" in text
+    assert "三种注销方式" in text
+    assert "1–3 个工作日" in text
+    assert "修订日期：2026年11月25日" in text
+    assert re.search(r"第 1 页，共 \d 页", text)
+    # Folded YAML lines must not leave a space between Chinese characters.
+    assert "准备，以及" in text.replace("\n", "")
+
+
+def test_english_handout_text(built: Built) -> None:
+    text = pdftotext(built.pdf("en", "handout"))
+    assert "How to cancel a Heyon eSIM line you no longer use" in text
+    assert "Three ways to cancel" in text
+    assert "Revised November 25, 2026" in text
+    assert re.search(r"Page 1 of \d", text)
+    assert not re.search(r"[\u4e00-\u9fff]", text), "Chinese left in the English handout"
+
+
+def test_checklist_items_in_order(built: Built) -> None:
+    text = pdftotext(built.pdf("en", "checklist"))
+    first = text.index("Back up your contacts and messages")
+    last = text.index("Keep the confirmation (app notice or email)")
+    assert first < text.index("Cancel and confirm") < last
+    assert "Revised November 25, 2026" in text
+
+
+@pytest.mark.parametrize("language, family", [("zh-CN", "Noto-Sans-CJK-SC"), ("en", "Noto-Sans")])
+@pytest.mark.parametrize("format_", FORMATS)
+def test_fonts_embedded_and_subset(built: Built, language: str, family: str, format_: str) -> None:
+    fonts = pdffonts(built.pdf(language, format_))
+    assert fonts
+    assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts), fonts
+    assert all(family in f["name"] for f in fonts), fonts
+
+
+def test_english_does_not_embed_cjk_font(built: Built) -> None:
+    names = [f["name"] for f in pdffonts(built.pdf("en", "handout"))]
+    assert not any("CJK" in name for name in names), names
+
+
+@pytest.mark.parametrize("language, title", [
+    ("zh-CN", "如何注销不再使用的 Heyon eSIM 号码"),
+    ("en", "How to cancel a Heyon eSIM line you no longer use"),
+])
+def test_metadata(built: Built, language: str, title: str) -> None:
+    reader = pdf_reader(built.pdf(language, "handout"))
+    assert reader.metadata.title == title
+    assert reader.trailer["/Root"]["/Lang"] == language
+    assert reader.metadata.creation_date.date().isoformat() == "2026-11-25"
+
+
+def test_no_weasyprint_warnings_or_fallbacks(built: Built) -> None:
+    assert "warning" not in built.output.lower()
+    assert "source language" not in built.output

@@ -1,0 +1,68 @@
+"""Stable ids, text normalization and the published schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from conftest import CONTENT, ROOT
+from generator.content import load_guide
+from generator.messages import iter_messages, map_messages
+from generator.schema import guide_schema_json
+from generator.textnorm import normalize_text
+from generator.yamlsafe import load_yaml
+
+
+def test_folded_cjk_lines_join_without_space() -> None:
+    assert normalize_text("本指南告诉你注销前要做哪些准备，\n以及怎样") == "本指南告诉你注销前要做哪些准备，以及怎样"
+    assert normalize_text("通过 App、客服\n热线") == "通过 App、客服热线"
+    assert normalize_text("cancel the\nline") == "cancel the line"
+    assert normalize_text("下载 Heyon\nApp") == "下载 Heyon App"
+    assert normalize_text("번호를\n해지하세요") == "번호를 해지하세요"  # Korean keeps word spaces
+
+
+def test_ids_follow_the_structure() -> None:
+    guide, _ = load_guide(CONTENT / "esim-cancel" / "guide.yaml")
+    contexts = [m.context for m in iter_messages(guide)]
+    assert contexts[:2] == ["title", "summary"]
+    assert "cancel.ways.app.steps.2.text" in contexts
+    assert "checklist.before.items.1.text" in contexts
+    assert len(contexts) == len(set(contexts))
+
+
+def test_critical_strings_are_marked() -> None:
+    guide, _ = load_guide(CONTENT / "esim-cancel" / "guide.yaml")
+    critical = {m.context for m in iter_messages(guide) if m.critical}
+    assert "before.unlink-first.text" in critical  # a warning callout
+    assert "checklist.cancel.items.3.text" in critical
+    assert "cancel.no-links.text" not in critical  # a tip
+
+
+def test_map_messages_replaces_every_string() -> None:
+    guide, _ = load_guide(CONTENT / "esim-cancel" / "guide.yaml")
+    upper = map_messages(guide, lambda m: f"<{m.context}>")
+    assert [m.source for m in iter_messages(upper)] == [f"<{m.context}>" for m in iter_messages(guide)]
+
+
+def test_committed_schema_is_current() -> None:
+    assert (CONTENT / "guide.schema.json").read_text(encoding="utf-8") == guide_schema_json()
+
+
+def test_bundled_guides_validate_against_schema() -> None:
+    schema = json.loads(guide_schema_json())
+    for path in CONTENT.glob("*/guide.yaml"):
+        jsonschema.validate(load_yaml(path).data, schema)
+
+
+def test_schema_rejects_unknown_key() -> None:
+    schema = json.loads(guide_schema_json())
+    data = load_yaml(CONTENT / "esim-cancel" / "guide.yaml").data
+    data["titel"] = "x"
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as error:
+        assert "titel" in error.message
+    else:
+        raise AssertionError("schema accepted an unknown key")

@@ -1,0 +1,86 @@
+"""The YAML loader refuses what YAML could do to us, and keeps positions."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ContentError
+from generator.yamlsafe import MAX_FILE_BYTES, load_yaml
+
+
+def _load(tmp_path: Path, text: str | bytes):  # type: ignore[no-untyped-def]
+    path = tmp_path / "guide.yaml"
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return load_yaml(path)
+
+
+def _error(tmp_path: Path, text: str | bytes) -> str:
+    with pytest.raises(ContentError) as caught:
+        _load(tmp_path, text)
+    return str(caught.value)
+
+
+def test_unsafe_tag_is_refused_and_never_runs(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    message = _error(tmp_path, f"title: !!python/object/apply:os.system ['touch {marker}']\n")
+    assert "guide.yaml:1:8: YAML tags like 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed" in message
+    assert not marker.exists()
+
+
+def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for index in range(1, 10):
+        previous, name = chr(ord("a") + index - 1), chr(ord("a") + index)
+        lines.append(f"{name}: &{name} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]")
+    started = time.perf_counter()
+    message = _error(tmp_path, "\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 0.5
+    assert "guide.yaml:1:4: invalid YAML: anchors and aliases (& and *) are not allowed" in message
+
+
+def test_duplicate_keys_name_both_lines(tmp_path: Path) -> None:
+    message = _error(tmp_path, "id: a\ntitle: one\nsummary: s\ntitle: two\n")
+    assert "guide.yaml:4:1: duplicate key 'title' (first on line 2)" in message
+
+
+def test_yaml_11_surprises_stay_strings(tmp_path: Path) -> None:
+    loaded = _load(tmp_path, "a: no\nb: off\nc: 1.10\nd: 2026-11-20\ne: yes\nf: 0x1F\ng: ~\nh:\n")
+    assert loaded.data == {"a": "no", "b": "off", "c": "1.10", "d": "2026-11-20", "e": "yes", "f": "0x1F",
+                           "g": None, "h": None}
+
+
+def test_positions_are_recorded(tmp_path: Path) -> None:
+    loaded = _load(tmp_path, "id: a\nblocks:\n  - type: paragraph\n    text: hi\n")
+    assert loaded.position(("blocks", 0, "text")) == (4, 5)
+    assert loaded.position(("blocks", 0, "missing")) == (3, 5)
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    loaded = _load(tmp_path, "\ufeffid: a\r\ntitle: b\r\n".encode("utf-8"))
+    assert loaded.data == {"id": "a", "title": "b"}
+
+
+def test_not_utf8_names_the_line(tmp_path: Path) -> None:
+    message = _error(tmp_path, "id: a\ntitle: caf\xe9\n".encode("latin-1"))
+    assert "guide.yaml:2: not valid UTF-8 (byte 0xe9)" in message
+
+
+def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    message = _error(tmp_path, "x: " + "a" * (MAX_FILE_BYTES + 10) + "\n")
+    assert "the limit is" in message
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    message = _error(tmp_path, "a: " + "[" * 200 + "]" * 200 + "\n")
+    assert "nested" in message
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    assert "file is empty" in _error(tmp_path, "# only a comment\n")
+
+
+def test_non_string_keys_refused(tmp_path: Path) -> None:
+    assert "keys must be plain text" in _error(tmp_path, "? [a, b]\n: c\n")

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import GuidegenError
-from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
+from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, font_stack, is_cjk
+from generator.glyphs import find_gaps
 from generator.languages import english_name, native_name
 from generator.library import GuideSource, Library
 from generator.localize import Fallback, LocalizedGuide
 from generator.outputs import output_path, write_atomic
-from generator.render import DocumentOptions, Templates, render_html
+from generator.render import DocumentOptions, RenderedHtml, Templates, render_html
 from generator.ui import UiStrings, load_ui_strings
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class JobResult:
     fallbacks: list[Fallback] = field(default_factory=list)
     ui_missing: list[str] = field(default_factory=list)
     font_size: float | None = None
+    warnings: list[str] = field(default_factory=list)  # logged by WeasyPrint
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,15 @@ def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], form
     return jobs, errors
 
 
+def check_glyphs(rendered: RenderedHtml) -> None:
+    """Fail before rendering if any printed character is missing from the language's fonts."""
+    gaps = []
+    for tag in sorted({lang for _, _, lang in rendered.printed}):
+        gaps += find_gaps([(c, t) for c, t, lang in rendered.printed if lang == tag], font_stack(tag))
+    if gaps:
+        raise GuidegenError(f"{len(gaps)} character(s) would print as boxes: " + "; ".join(map(str, gaps[:10])))
+
+
 class Builder:
     """Renders jobs of one library in this process, reusing templates and the renderer."""
 
@@ -105,11 +116,12 @@ class Builder:
             results.append(result)
         return results
 
-    def build(self, job: Job) -> JobResult:
+    def build(self, job: Job, path: Path | None = None) -> JobResult:
+        """Build one document to ``path`` (default: its place in the output folder)."""
         result = JobResult(job)
         try:
             source = self.library.get(job.guide)
-            path = output_path(self.out_dir, job.guide, job.language, job.format)
+            path = path or output_path(self.out_dir, job.guide, job.language, job.format)
             data = self.render(source, job, result)
             write_atomic(path, data)
             result.path = path
@@ -125,9 +137,12 @@ class Builder:
         if job.format == "checklist":
             layout = self._fit_checklist(localized, options, ui, result)
         else:
-            self.last_html = render_html(localized, options, self.templates, ui=ui).html
+            rendered = render_html(localized, options, self.templates, ui=ui)
+            check_glyphs(rendered)
+            self.last_html = rendered.html
             layout = self.renderer.layout(self.last_html)
         result.ui_missing = list(ui.missing)
+        result.warnings = list(self.renderer.warnings)
         if self.strict and (result.fallbacks or result.ui_missing):
             raise GuidegenError(f"{len(result.fallbacks) + len(result.ui_missing)} string(s) not translated (--strict): "
                                 + ", ".join([f.context for f in result.fallbacks] + result.ui_missing))
@@ -140,7 +155,10 @@ class Builder:
         floor = CJK_FLOOR_PT if is_cjk(localized.language) else LATIN_FLOOR_PT
         size = CHECKLIST_START_PT
         while True:
-            self.last_html = render_html(localized, options, self.templates, font_size_pt=size, ui=ui).html
+            rendered = render_html(localized, options, self.templates, font_size_pt=size, ui=ui)
+            if size == CHECKLIST_START_PT:
+                check_glyphs(rendered)
+            self.last_html = rendered.html
             layout = self.renderer.layout(self.last_html)
             if layout.pages == 1:
                 result.font_size = size

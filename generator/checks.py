@@ -11,7 +11,9 @@ from babel.messages.catalog import Catalog
 from generator.catalogs import read_catalog
 from generator.errors import ContentError, Problem, display_path
 from generator.library import GuideSource, Library
-from generator.localize import translation_of
+from generator.fonts import font_stack
+from generator.glyphs import Gap
+from generator.localize import localize, translation_of
 from generator.messages import iter_messages
 from generator.params import placeholders
 from generator.render import Templates
@@ -72,12 +74,53 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
     report = CheckReport(errors=list(library.problems))
     for source in library.guides.values():
         _check_guide(source, report)
+        _check_glyphs(source, templates, report)
     for language, path in ui_catalog_paths(templates.dirs).items():
         try:
             read_catalog(path, language)
         except ContentError as error:
             report.errors.extend(error.problems)
     return report
+
+
+def _check_glyphs(source: GuideSource, templates: Templates, report: CheckReport) -> None:
+    """Every character each document would print must be in its language's fonts."""
+    from generator.glyphs import FontMissing, find_gaps
+    from generator.render import FORMATS, DocumentOptions, render_html
+
+    for language in source.languages:
+        try:
+            catalog = source.catalog(language)
+        except ContentError:
+            continue  # reported by _check_guide
+        localized = localize(source.guide, language, catalog)
+        printed: dict[tuple[str, str], str] = {}
+        for format_ in FORMATS:
+            rendered = render_html(localized, DocumentOptions(format_), templates)
+            printed.update({(context, text): tag for context, text, tag in rendered.printed})
+        for tag in sorted(set(printed.values())):
+            strings = [pair for pair, lang in printed.items() if lang == tag]
+            try:
+                gaps = find_gaps(strings, font_stack(tag))
+            except FontMissing as error:
+                report.errors.append(Problem(display_path(source.loaded.path), 0, 0, str(error)))
+                continue
+            for gap in gaps:
+                report.errors.append(_gap_problem(source, language, catalog, gap))
+
+
+def _gap_problem(source: GuideSource, language: str, catalog: Catalog | None, gap: Gap) -> Problem:
+    """Point at the catalog entry (or the guide line) holding the character."""
+    message = f"{language}: {gap}"
+    by_context = {m.context: m for m in iter_messages(source.guide)}
+    found = by_context.get(gap.context)
+    if found is None:
+        return Problem(display_path(source.loaded.path), 0, 0, message)
+    if catalog is not None:
+        entry = catalog.get(found.source, context=found.context)
+        if entry is not None and entry.string:
+            return Problem(display_path(source.catalog_paths[language]), entry.lineno or 0, 0, message)
+    return source.loaded.problem(found.path, message)
 
 
 def _check_guide(source: GuideSource, report: CheckReport) -> None:

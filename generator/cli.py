@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator import __version__
 from generator.errors import ContentError, GuidegenError
+
+if TYPE_CHECKING:
+    from generator.build import JobResult
 
 FORMATS = ("handout", "checklist")
 PAPERS = ("a4", "letter")
@@ -69,7 +73,7 @@ def main() -> None:
 def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], formats: tuple[str, ...],
           paper: str, output: Path, params: tuple[str, ...], strict: bool, templates_dir: Path | None) -> None:
     """Build PDFs: every guide, language and format unless narrowed down."""
-    from generator.build import Builder, JobResult, plan_jobs
+    from generator.build import Builder, plan_jobs
     from generator.library import load_library
 
     overrides = _parse_params(params)
@@ -83,30 +87,74 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     for message in errors:
         click.echo(f"error: {message}", err=True)
 
-    def report(result: JobResult) -> None:
-        if not result.ok:
-            click.echo(f"failed  {result.job.label}: {result.error}", err=True)
-            return
-        from generator.errors import display_path
-
-        size = f", {result.font_size:g} pt" if result.font_size else ""
-        click.echo(f"built   {display_path(result.path)} ({result.pages} page{'s' if result.pages != 1 else ''}{size})")
-        critical = [f for f in result.fallbacks if f.critical]
-        if result.fallbacks:
-            click.echo(f"        {len(result.fallbacks)} string(s) in the source language: "
-                       + ", ".join(f"{f.context} ({f.reason})" for f in result.fallbacks[:5])
-                       + (" …" if len(result.fallbacks) > 5 else ""), err=True)
-        for fallback in critical:
-            click.echo(f"warning: {result.job.label}: safety-relevant text '{fallback.context}' is not translated "
-                       f"({fallback.reason}); the reader may not understand it", err=True)
-        if result.ui_missing:
-            click.echo(f"warning: {result.job.label}: template strings not translated: {', '.join(result.ui_missing)}",
-                       err=True)
-
-    results = Builder(library, output, _templates(templates_dir), overrides, strict).run(jobs, report)
+    results = Builder(library, output, _templates(templates_dir), overrides, strict).run(jobs, _report)
     failed = sum(not r.ok for r in results) + len(errors) + len(library.broken)
     click.echo(f"{sum(r.ok for r in results)} built, {failed} failed")
     if failed:
+        sys.exit(1)
+
+
+def _report(result: "JobResult") -> None:
+    """One line per document, then what fell back to the source language."""
+    from generator.errors import display_path
+
+    if not result.ok:
+        click.echo(f"failed  {result.job.label}: {result.error}", err=True)
+        return
+    size = f", {result.font_size:g} pt" if result.font_size else ""
+    pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
+    click.echo(f"built   {display_path(result.path)} ({pages}{size})")
+    if result.fallbacks:
+        click.echo(f"        {len(result.fallbacks)} string(s) in the source language: "
+                   + ", ".join(f"{f.context} ({f.reason})" for f in result.fallbacks[:5])
+                   + (" …" if len(result.fallbacks) > 5 else ""), err=True)
+    for fallback in (f for f in result.fallbacks if f.critical):
+        click.echo(f"warning: {result.job.label}: safety-relevant text '{fallback.context}' is not translated "
+                   f"({fallback.reason}); the reader may not understand it", err=True)
+    for message in result.warnings:
+        click.echo(f"warning: {result.job.label}: WeasyPrint: {message}", err=True)
+    if result.ui_missing:
+        click.echo(f"warning: {result.job.label}: template strings not translated: {', '.join(result.ui_missing)}",
+                   err=True)
+
+
+@main.command()
+@click.argument("guide")
+@content_option
+@click.option("-l", "--lang", "language", metavar="TAG",
+              help="Language (BCP 47). Default: from LC_ALL, LC_MESSAGES or LANG, else the guide's source language.")
+@click.option("-f", "--format", "format_", type=click.Choice(FORMATS), default="handout", show_default=True)
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="PDF file to write. Default: <guide>-<format>.<language>.pdf in the current folder.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Override a guide parameter.")
+@click.option("--strict", is_flag=True, help="Fail if any string is not translated.")
+@templates_option
+def render(guide: str, content: Path, language: str | None, format_: str, paper: str, output: Path | None,
+           params: tuple[str, ...], strict: bool, templates_dir: Path | None) -> None:
+    """Make one document for one reader, in their language."""
+    import os
+
+    from generator.build import Builder, Job, describe_languages
+    from generator.languages import language_from_environment
+    from generator.library import load_library
+
+    overrides = _parse_params(params)
+    library = load_library(content, [guide])
+    if library.problems:
+        raise ContentError(library.problems)
+    source = library.get(guide)
+    requested = language or language_from_environment(os.environ) or source.guide.source_language
+    found = source.resolve_language(requested)
+    if found is None:
+        origin = "" if language else " (from the environment; choose another with --lang)"
+        raise GuidegenError(f"{guide}: no '{requested}' version{origin}; available: "
+                            f"{describe_languages(source.languages)}")
+    target = output or Path(f"{guide}-{format_}.{found}.pdf")
+    builder = Builder(library, target.parent, _templates(templates_dir), overrides, strict)
+    result = builder.build(Job(guide, found, format_, paper), target.resolve())
+    _report(result)
+    if not result.ok:
         sys.exit(1)
 
 

@@ -16,8 +16,16 @@ _BY_SCRIPT: dict[str, tuple[str, ...]] = {
     "Hant": ("Noto Sans CJK TC",),
     "Jpan": ("Noto Sans CJK JP",),
     "Kore": ("Noto Sans CJK KR",),
-    "Arab": ("Noto Sans Arabic", "Noto Sans"),
-    "Hebr": ("Noto Sans Hebrew", "Noto Sans"),
+}
+# Scripts whose Noto family is "Noto Sans <name>"; Latin letters and digits in
+# such documents (brand names, numbers) come from Noto Sans, listed second.
+_NOTO_SANS_NAMED = {
+    "Arab": "Arabic", "Hebr": "Hebrew", "Deva": "Devanagari", "Beng": "Bengali", "Taml": "Tamil",
+    "Telu": "Telugu", "Knda": "Kannada", "Mlym": "Malayalam", "Gujr": "Gujarati", "Guru": "Gurmukhi",
+    "Orya": "Oriya", "Sinh": "Sinhala", "Thai": "Thai", "Laoo": "Lao", "Khmr": "Khmer", "Mymr": "Myanmar",
+    "Ethi": "Ethiopic", "Geor": "Georgian", "Armn": "Armenian", "Syrc": "Syriac", "Thaa": "Thaana",
+    "Tfng": "Tifinagh", "Cher": "Cherokee", "Cans": "Canadian Aboriginal", "Mong": "Mongolian", "Nkoo": "NKo",
+    "Adlm": "Adlam", "Vaii": "Vai", "Olck": "Ol Chiki", "Java": "Javanese", "Bali": "Balinese",
 }
 _HONG_KONG = ("Noto Sans CJK HK",)
 
@@ -30,6 +38,8 @@ def font_stack(language: str) -> tuple[str, ...]:
     subtags = maximize(language)
     if subtags.script == "Hant" and subtags.region in ("HK", "MO"):
         return _HONG_KONG
+    if subtags.script in _NOTO_SANS_NAMED:
+        return (f"Noto Sans {_NOTO_SANS_NAMED[subtags.script]}", "Noto Sans")
     return _BY_SCRIPT.get(subtags.script, ("Noto Sans",))
 
 

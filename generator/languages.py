@@ -10,7 +10,7 @@ most likely for that language and script, then the first in sorted order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -138,3 +138,21 @@ def canonical_tag(tag: str) -> str:
     maximize(tag)  # validates
     parts = tag.replace("_", "-").split("-")
     return "-".join([parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
+
+
+def language_from_environment(environ: Mapping[str, str]) -> str | None:
+    """The user's language from ``LC_ALL``, ``LC_MESSAGES`` or ``LANG``, as POSIX tools read it.
+
+    The first of them that is set wins; ``C`` and ``POSIX`` mean no language
+    (None). ``fr_CA.UTF-8@euro`` gives ``fr-CA``.
+    """
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "").strip()
+        if not value:
+            continue
+        name = value.split(".", 1)[0].split("@", 1)[0]
+        if name in ("C", "POSIX"):
+            return None
+        tag = name.replace("_", "-")
+        return tag if is_valid_tag(tag) else None
+    return None

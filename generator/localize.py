@@ -12,6 +12,21 @@ from generator.params import placeholders
 from generator.textnorm import normalize_text
 
 
+class SourceText(str):
+    """A string left in the source language inside a translated guide.
+
+    It keeps its language so the templates can mark it (``lang``, ``dir``) and
+    set it in that language's fonts instead of printing boxes.
+    """
+
+    language: str
+
+    def __new__(cls, text: str, language: str) -> "SourceText":
+        instance = super().__new__(cls, text)
+        instance.language = language
+        return instance
+
+
 @dataclass(frozen=True)
 class Fallback:
     """A string printed in the source language because its translation was not usable."""
@@ -52,7 +67,7 @@ def localize(guide: Guide, language: str, catalog: Catalog | None) -> LocalizedG
         text, reason = translation_of(message, catalog)
         if text is None:
             result.fallbacks.append(Fallback(message.context, reason, message.critical))
-            return message.source
+            return SourceText(message.source, guide.source_language)
         return normalize_text(text)
 
     result.guide = map_messages(guide, translate)

@@ -23,6 +23,8 @@ from generator.fonts import font_stack, is_cjk
 from generator.inline import plain_text, render_inline
 from generator.languages import babel_locale, direction, maximize
 from generator.localize import LocalizedGuide
+from generator.messages import iter_messages
+from generator.params import fill
 from generator.ui import UiStrings, load_ui_strings
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -43,6 +45,7 @@ class RenderedHtml:
     html: str
     title: str
     ui_missing: list[str]
+    printed: list[tuple[str, str, str]]  # (id, text, language) of every string the document prints
 
 
 class Templates:
@@ -94,6 +97,10 @@ def css_content(template: str, **counters: str) -> Markup:
     return Markup(" ".join(parts) or '""')
 
 
+def _font_list(language: str) -> Markup:
+    return Markup(", ".join(css_string(f) for f in font_stack(language)))
+
+
 def number_text(number: int, language: str) -> str:
     """A small ordinal number as the language writes it in running text (一, 二 in Chinese)."""
     if maximize(language).script in ("Hans", "Hant") and 0 <= number <= 10:
@@ -128,7 +135,9 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "dir": direction(language),
             "script": maximize(language).script,
             "cjk": is_cjk(language),
-            "fonts": Markup(", ".join(css_string(f) for f in font_stack(language))),
+            "fonts": _font_list(language),
+            "fallback_fonts": {tag: _font_list(tag) for tag in sorted({getattr(m.source, "language", language)
+                               for m in iter_messages(guide)} - {language})},
             "paper": PAPERS[options.paper],
             "title": title,
             "description": plain_text(guide.summary, params),
@@ -137,10 +146,14 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "revision": format_date(guide.revision, format="long", locale=locale),
             "font_size": font_size_pt,
         },
-        "md": lambda text: render_inline(text, params),
+        "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore"),
         "_": ui,
         "css_content": css_content,
         "number": lambda n: number_text(n, language),
     }
     html = templates.env.get_template(f"{options.format}.html.j2").render(context)
-    return RenderedHtml(html, title, ui.missing)
+    in_checklist = options.format == "checklist"
+    printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
+               for m in iter_messages(guide) if (m.path[0] == "checklist") == in_checklist]
+    printed += [(f"template string '{msgid}'", text, language) for msgid, text in ui.used.items()]
+    return RenderedHtml(html, title, list(ui.missing), printed)

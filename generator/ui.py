@@ -25,9 +25,12 @@ class UiStrings:
 
     catalog: Catalog | None
     missing: list[str] = field(default_factory=list)
+    used: dict[str, str] = field(default_factory=dict)  # msgid → the text as printed
 
     def __call__(self, msgid: str, **values: object) -> str:
-        return fill(self.translate(msgid), {k: str(v) for k, v in values.items()})
+        text = fill(self.translate(msgid), {k: str(v) for k, v in values.items()})
+        self.used[msgid if not values else f"{msgid} ({', '.join(map(str, values.values()))})"] = text
+        return text
 
     def translate(self, msgid: str) -> str:
         if self.catalog is None:

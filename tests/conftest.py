@@ -16,7 +16,7 @@ from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-BUNDLED_LANGUAGES = ("zh-CN", "en")
+BUNDLED_LANGUAGES = ("zh-CN", "zh-TW", "en", "es", "fr", "vi", "ko", "ar")
 FORMATS = ("handout", "checklist")
 
 
@@ -101,3 +101,18 @@ def pdffonts(path: Path) -> list[dict[str, str]]:
 
 def pdf_reader(path: Path) -> PdfReader:
     return PdfReader(str(path))
+
+
+def pdf_words(path: Path, page: int = 1) -> list[tuple[str, float, float]]:
+    """Words of a page with their left and top positions in points (``pdftotext -bbox``)."""
+    import re
+
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    return [(word, float(x), float(y)) for x, y, word in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html)]
+
+
+def squeeze(text: str) -> str:
+    """Text without any white space, to compare across line breaks."""
+    return "".join(text.split())

@@ -42,10 +42,12 @@ def test_language_is_matched_by_cldr(tmp_path: Path, requested: str, served: str
     assert [p.relative_to(out).as_posix() for p in out.rglob("*.pdf")] == [f"{served}/esim-cancel-checklist.pdf"]
 
 
-def test_traditional_chinese_is_not_served_simplified(tmp_path: Path) -> None:
-    result = run_cli("build", "--content", str(CONTENT), "--lang", "zh-TW", "-o", str(tmp_path / "out"))
+def test_traditional_chinese_is_not_served_simplified(content_copy: Path, tmp_path: Path) -> None:
+    (content_copy / "esim-cancel" / "locales" / "zh-TW.po").unlink()
+    result = run_cli("build", "--content", str(content_copy), "--lang", "zh-Hant-HK", "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "no 'zh-TW' version" in result.stderr
+    assert "no 'zh-Hant-HK' version" in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_narrow_build_with_repeated_options(tmp_path: Path) -> None:

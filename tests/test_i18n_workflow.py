@@ -28,21 +28,22 @@ def test_extract_writes_templates(content_copy: Path, tmp_path: Path) -> None:
 def test_init_then_status(content_copy: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
-    result = run_cli("i18n", "init", "--lang", "fr", "--content", str(content_copy), "--templates", str(templates))
+    result = run_cli("i18n", "init", "--lang", "pt-br", "--content", str(content_copy), "--templates", str(templates))
     assert result.exit_code == 0, result.output
-    catalog = _read(content_copy / "esim-cancel" / "locales" / "fr.po")
-    assert str(catalog.locale) == "fr"
+    catalog = _read(content_copy / "esim-cancel" / "locales" / "pt-BR.po")
+    assert str(catalog.locale) == "pt_BR"
     assert catalog.plural_forms == "nplurals=2; plural=(n > 1);"
-    assert (templates / "locales" / "fr.po").is_file()
+    assert (templates / "locales" / "pt-BR.po").is_file()
 
     status = run_cli("i18n", "status", "--content", str(content_copy), "--templates", str(templates))
     assert status.exit_code == 0
-    assert any(line.split()[:2] == ["esim-cancel", "fr"] and line.endswith("0.0%") for line in status.stdout.splitlines())
+    assert any(line.split()[:2] == ["esim-cancel", "pt-BR"] and line.endswith("0.0%")
+               for line in status.stdout.splitlines())
     gate = run_cli("i18n", "status", "--content", str(content_copy), "--min-percent", "100")
     assert gate.exit_code == 1
-    assert "esim-cancel fr" in gate.stderr
+    assert "esim-cancel pt-BR" in gate.stderr
 
-    again = run_cli("i18n", "init", "--lang", "fr", "--content", str(content_copy), "--templates", str(templates))
+    again = run_cli("i18n", "init", "--lang", "pt-BR", "--content", str(content_copy), "--templates", str(templates))
     assert "exists" in again.stdout
 
 

@@ -1,0 +1,208 @@
+"""All eight bundled languages: translated, in the right fonts, laid out in the right direction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from conftest import BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdffonts, pdftotext, run_cli, squeeze
+
+EXPECTED_FONTS = {
+    "zh-CN": {"Noto-Sans-CJK-SC"}, "zh-TW": {"Noto-Sans-CJK-TC"}, "ko": {"Noto-Sans-CJK-KR"},
+    "ar": {"Noto-Sans-Arabic", "Noto-Sans"}, "en": {"Noto-Sans"}, "es": {"Noto-Sans"}, "fr": {"Noto-Sans"},
+    "vi": {"Noto-Sans"},
+}
+# Scripts read back reliably by pdftotext (Arabic ligatures come back decomposed).
+TEXT_CHECKED = [lang for lang in BUNDLED_LANGUAGES if lang != "ar"]
+
+
+def _translation(language: str, context: str) -> str:
+    with (CONTENT / "esim-cancel" / "locales" / f"{language}.po").open("rb") as stream:
+        catalog = read_po(stream)
+    entry = next(m for m in catalog if m.context == context)
+    return str(entry.string).replace("{provider}", "Heyon")
+
+
+@pytest.mark.parametrize("language", [lang for lang in TEXT_CHECKED if lang != "zh-CN"])
+def test_checklist_prints_the_translation(built: Built, language: str) -> None:
+    text = squeeze(pdftotext(built.pdf(language, "checklist")))
+    for context in ("checklist.title", "checklist.before.items.1.text", "checklist.cancel.items.5.text"):
+        assert squeeze(_translation(language, context)) in text, context
+
+
+@pytest.mark.parametrize("language", [lang for lang in TEXT_CHECKED if lang != "zh-CN"])
+def test_handout_prints_the_translation(built: Built, language: str) -> None:
+    text = squeeze(pdftotext(built.pdf(language, "handout")))
+    for context in ("title", "cancel.ways.web.steps.1.text", "closing.1.text"):
+        assert squeeze(_translation(language, context)) in text, context
+
+
+@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+@pytest.mark.parametrize("format_", ["handout", "checklist"])
+def test_fonts_follow_the_language(built: Built, language: str, format_: str) -> None:
+    fonts = pdffonts(built.pdf(language, format_))
+    families = {f["name"].split("+", 1)[1].removesuffix("-Bold") for f in fonts}
+    assert families <= EXPECTED_FONTS[language], families
+    assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
+
+
+@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+def test_document_language_and_direction(built: Built, language: str) -> None:
+    reader = pdf_reader(built.pdf(language, "handout"))
+    assert reader.trailer["/Root"]["/Lang"] == language
+
+
+def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]
+    from generator.library import load_library
+    from generator.pdf import Renderer
+    from generator.render import DocumentOptions, Templates, render_html
+
+    source = load_library(CONTENT).get("esim-cancel")
+    templates = Templates()
+    html = render_html(source.localized(language), DocumentOptions(format_), templates).html
+    return Renderer(templates.dirs).layout(html).document
+
+
+def _boxes(document, predicate):  # type: ignore[no-untyped-def]
+    found = []
+
+    def walk(box) -> None:  # type: ignore[no-untyped-def]
+        if predicate(box):
+            found.append(box)
+        for child in getattr(box, "children", []) or []:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
+
+
+def _marker_and_text_x(language: str) -> list[tuple[float, float]]:
+    """(x of the step number disc, x of the step's first text) for every numbered step."""
+    def is_steps(box) -> bool:  # type: ignore[no-untyped-def]
+        return (type(box).__name__ == "BlockBox" and box.element_tag == "ol"
+                and "steps" in (box.element.get("class") or ""))
+
+    pairs = []
+    steps = [li for ol in _boxes(_layout(language, "handout"), is_steps) for li in ol.children
+             if getattr(li, "element_tag", None) == "li"]
+    for step in steps:
+        markers = _boxes_in(step, lambda b: b.element_tag == "li::before" and type(b).__name__ != "TextBox")
+        texts = _boxes_in(step, lambda b: type(b).__name__ == "TextBox" and b.element_tag == "li")
+        if markers and texts:
+            pairs.append((markers[0].position_x, texts[0].position_x))
+    return pairs
+
+
+def _boxes_in(root, predicate):  # type: ignore[no-untyped-def]
+    found = []
+
+    def walk(box) -> None:  # type: ignore[no-untyped-def]
+        if predicate(box):
+            found.append(box)
+        for child in getattr(box, "children", []) or []:
+            walk(child)
+
+    walk(root)
+    return found
+
+
+def test_arabic_step_numbers_on_the_right() -> None:
+    arabic, english = _marker_and_text_x("ar"), _marker_and_text_x("en")
+    assert len(arabic) == len(english) == 15
+    assert all(marker > text for marker, text in arabic), arabic
+    assert all(marker < text for marker, text in english), english
+
+
+def test_arabic_page_footer_mirrored(built: Built) -> None:
+    """Page number bottom left and title bottom right in Arabic; the opposite in English."""
+    def footer(language: str) -> list[tuple[str, float]]:
+        return [(word, x) for word, x, y in pdf_words(built.pdf(language, "handout")) if y > 780]
+
+    ar_words, en_words = footer("ar"), footer("en")
+    assert min(x for w, x in ar_words if w == "Heyon") > 595 / 2  # title on the right
+    assert max(x for w, x in en_words if w == "Heyon") < 595 / 2  # title on the left
+    assert max(x for w, x in en_words if w == "Page") > 595 / 2
+
+
+def test_arabic_checklist_boxes_on_the_right() -> None:
+    def box_and_text_x(language: str) -> list[tuple[float, float]]:
+        pairs = []
+        for line in _boxes(_layout(language, "checklist"),
+                           lambda b: getattr(b, "element_tag", None) == "li" and type(b).__name__ == "LineBox"):
+            boxes = [c for c in line.children if "box" in (c.element.get("class") or "") and c.element_tag == "span"]
+            texts = [c for c in line.children if type(c).__name__ == "TextBox"]
+            if boxes and texts:
+                pairs.append((boxes[0].position_x, texts[0].position_x))
+        return pairs
+
+    arabic, english = box_and_text_x("ar"), box_and_text_x("en")
+    assert len(arabic) == len(english) == 10
+    assert all(box_x > text_x for box_x, text_x in arabic)
+    assert all(box_x < text_x for box_x, text_x in english)
+
+
+def test_korean_words_are_not_split(built: Built) -> None:
+    lines = pdftotext(built.pdf("ko", "handout")).splitlines()
+    for line in lines:
+        # A line that ends inside a Korean word would end with a syllable and the
+        # next line start with one that belongs to it; our words end in spaces or
+        # punctuation, so no line may end with "있" (…있습니다 split) or similar.
+        assert not line.rstrip().endswith(("있", "하세", "전")), line
+
+
+def test_every_language_is_complete() -> None:
+    result = run_cli("i18n", "status", "--content", str(CONTENT), "--min-percent", "100")
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.stdout.splitlines()[1:]]
+    assert {row[1] for row in rows if row[0] == "esim-cancel"} == set(BUNDLED_LANGUAGES)
+
+
+def test_languages_shows_native_names() -> None:
+    result = run_cli("languages", "--content", str(CONTENT))
+    for name in ("中文（简体）", "中文（繁體）", "العربية", "Español", "Français", "Tiếng Việt", "한국어", "English"):
+        assert name in result.stdout
+
+
+def test_lang_all_builds_every_language(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(CONTENT), "--lang", "all", "--format", "checklist", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.parent.name for p in out.rglob("*.pdf")) == sorted(BUNDLED_LANGUAGES)
+
+
+@pytest.mark.parametrize("environment, served", [
+    ({"LANG": "fr_FR.UTF-8"}, "fr"),
+    ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "es_MX.UTF-8"}, "es"),
+    ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "es_MX", "LC_ALL": "zh_HK.UTF-8"}, "zh-TW"),
+    ({"LC_ALL": "C"}, "zh-CN"),
+    ({}, "zh-CN"),
+])
+def test_render_takes_language_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 environment: dict[str, str], served: str) -> None:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    target = tmp_path / "doc.pdf"
+    result = run_cli("render", "esim-cancel", "--content", str(CONTENT), "-f", "checklist", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert pdf_reader(target).trailer["/Root"]["/Lang"] == served
+
+
+def test_render_explicit_language_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+    target = tmp_path / "doc.pdf"
+    result = run_cli("render", "esim-cancel", "--content", str(CONTENT), "--lang", "ko", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert pdf_reader(target).trailer["/Root"]["/Lang"] == "ko"
+
+
+def test_render_unknown_environment_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    result = run_cli("render", "esim-cancel", "--content", str(CONTENT), "-o", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 1
+    assert "no 'de-DE' version (from the environment; choose another with --lang)" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()

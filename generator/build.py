@@ -6,7 +6,10 @@ job is reported and the others still run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +87,37 @@ def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], form
     return jobs, errors
 
 
+class _TimeUp(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float, label: str) -> Iterator[None]:
+    """Stop a render that runs away (pathological content) after ``seconds``.
+
+    Uses SIGALRM, so it applies in the main thread of a POSIX process, where the
+    CLI runs; elsewhere it does nothing.
+    """
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeUp:
+        raise GuidegenError(f"{label}: stopped after {seconds:g} s (time limit per document; "
+                            "is some content pathologically long?)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def check_glyphs(rendered: RenderedHtml) -> None:
     """Fail before rendering if any printed character is missing from the language's fonts."""
     gaps = []
@@ -97,7 +131,7 @@ class Builder:
     """Renders jobs of one library in this process, reusing templates and the renderer."""
 
     def __init__(self, library: Library, out_dir: Path, templates: Templates,
-                 params: Mapping[str, str] | None = None, strict: bool = False):
+                 params: Mapping[str, str] | None = None, strict: bool = False, timeout: float = 120.0):
         from generator.pdf import Renderer  # imports WeasyPrint: only when building
 
         self.library = library
@@ -105,6 +139,7 @@ class Builder:
         self.templates = templates
         self.params = dict(params or {})
         self.strict = strict
+        self.timeout = timeout
         self.renderer = Renderer(templates.dirs)
         self.last_html = ""  # the HTML of the last document laid out (for bench/)
 
@@ -122,7 +157,8 @@ class Builder:
         try:
             source = self.library.get(job.guide)
             path = path or output_path(self.out_dir, job.guide, job.language, job.format)
-            data = self.render(source, job, result)
+            with time_limit(self.timeout, job.label):
+                data = self.render(source, job, result)
             write_atomic(path, data)
             result.path = path
         except GuidegenError as error:

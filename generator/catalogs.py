@@ -38,6 +38,9 @@ def read_catalog(path: Path, language: str) -> Catalog:
         raise ContentError([Problem(display_path(path), error.lineno + 1, 0, f"invalid PO file: {error.args[0].rsplit(' on ', 1)[0]}")]) from None
     except (ValueError, UnicodeError, UnknownLocaleError) as error:
         raise ContentError([Problem(display_path(path), 0, 0, f"invalid PO file: {error}")]) from None
+    if catalog.charset.lower().replace("-", "") != "utf8":
+        raise ContentError([Problem(display_path(path), 0, 0,
+            f"invalid PO file: header declares charset={catalog.charset}; save it as UTF-8 and declare charset=UTF-8")])
     return catalog
 
 

@@ -69,9 +69,12 @@ def main() -> None:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Override a guide parameter, e.g. --param provider=Acme.")
 @click.option("--strict", is_flag=True, help="Fail a document that has any untranslated string.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
+              help="Seconds one document may take before it is stopped (0: no limit).")
 @templates_option
 def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], formats: tuple[str, ...],
-          paper: str, output: Path, params: tuple[str, ...], strict: bool, templates_dir: Path | None) -> None:
+          paper: str, output: Path, params: tuple[str, ...], strict: bool, timeout: float,
+          templates_dir: Path | None) -> None:
     """Build PDFs: every guide, language and format unless narrowed down."""
     from generator.build import Builder, plan_jobs
     from generator.library import load_library
@@ -87,7 +90,7 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     for message in errors:
         click.echo(f"error: {message}", err=True)
 
-    results = Builder(library, output, _templates(templates_dir), overrides, strict).run(jobs, _report)
+    results = Builder(library, output, _templates(templates_dir), overrides, strict, timeout).run(jobs, _report)
     failed = sum(not r.ok for r in results) + len(errors) + len(library.broken)
     click.echo(f"{sum(r.ok for r in results)} built, {failed} failed")
     if failed:
@@ -199,6 +202,19 @@ def languages(content: Path) -> None:
                     done.append(f"{source.id} (catalog broken)")
         click.echo(f"{tag:<8} {native_name(tag)}\t{english_name(tag)}\t{', '.join(done)}")
     if library.problems:
+        sys.exit(1)
+
+
+@main.command()
+def doctor() -> None:
+    """Show what guidegen found on this machine: WeasyPrint, Pango, HarfBuzz subsetter, fonts."""
+    from generator.doctor import diagnose
+
+    ok = True
+    for line, good in diagnose():
+        click.echo(("ok       " if good else "PROBLEM  ") + line)
+        ok = ok and good
+    if not ok:
         sys.exit(1)
 
 

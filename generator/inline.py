@@ -21,7 +21,11 @@ from generator.params import fill
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("zero", {"html": False}).enable(["emphasis", "backticks", "escape"])
+    parser = MarkdownIt("zero", {"html": False}).enable(["emphasis", "backticks", "escape"])
+    # Codes such as *#06# read left to right in every language: isolate them.
+    parser.add_render_rule("code_inline", lambda _renderer, tokens, index, *_: (
+        f'<code dir="ltr">{escape(tokens[index].content)}</code>'))
+    return parser
 
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
@@ -40,8 +44,25 @@ def keep_hangul_words(html: str) -> str:
     return "".join(parts)
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def _literal_underscores(text: str) -> str:
+    """Only ``*`` marks emphasis: ``__init__`` or ``snake_case`` print as written."""
+    parts = _CODE_SPAN.split(text)
+    # split() yields text, fence, code, text, fence, code, …: escape the text parts only.
+    out = []
+    for index, part in enumerate(parts):
+        if index % 3 == 0:
+            out.append(part.replace("_", "\\_"))
+        elif index % 3 == 1:
+            out.append(part + parts[index + 1] + part)
+    return "".join(out)
+
+
 def render_inline(text: str, params: Mapping[str, str], *, keep_words: bool = False) -> Markup:
-    html = fill(_parser().renderInline(text), {name: str(escape(value)) for name, value in params.items()})
+    values = {name: f"<bdi>{escape(value)}</bdi>" for name, value in params.items()}
+    html = fill(_parser().renderInline(_literal_underscores(text)), values)
     if keep_words:
         html = keep_hangul_words(html)
     if isinstance(text, SourceText):

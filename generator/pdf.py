@@ -101,6 +101,17 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
         logger.propagate = previous
 
 
+def import_weasyprint() -> Any:
+    """Import WeasyPrint, turning a missing system library into a one-line diagnosis."""
+    try:
+        import weasyprint
+    except OSError as error:  # cffi could not load Pango, HarfBuzz, fontconfig…
+        raise GuidegenError(
+            f"WeasyPrint cannot load a system library ({error}); on Debian: "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0") from None
+    return weasyprint
+
+
 class Renderer:
     """Lays out and writes PDFs; one instance serves many documents in a process."""
 
@@ -109,7 +120,7 @@ class Renderer:
         self.warnings: list[str] = []
 
     def layout(self, html: str) -> Layout:
-        from weasyprint import HTML
+        HTML = import_weasyprint().HTML
         from weasyprint.urls import FatalURLFetchingError
 
         fetcher = _fetcher_class()(self.template_dirs[-1], self.template_dirs)

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from generator import __version__
+from generator.errors import GuidegenError
 from generator.fonts import font_stack, is_cjk
 from generator.inline import plain_text, render_inline
 from generator.languages import babel_locale, direction, maximize
@@ -151,7 +152,11 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
         "css_content": css_content,
         "number": lambda n: number_text(n, language),
     }
-    html = templates.env.get_template(f"{options.format}.html.j2").render(context)
+    try:
+        html = templates.env.get_template(f"{options.format}.html.j2").render(context)
+    except jinja2.TemplateError as error:
+        where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        raise GuidegenError(f"template {where}{options.format}.html.j2: {error}") from None
     in_checklist = options.format == "checklist"
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
                for m in iter_messages(guide) if (m.path[0] == "checklist") == in_checklist]

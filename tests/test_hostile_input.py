@@ -1,0 +1,265 @@
+"""Hostile and broken input: escaped, refused or reported; never a traceback, never a stray fetch."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, ROOT, pdf_reader, pdftotext, run_cli, squeeze
+
+GUIDE = Path("esim-cancel") / "guide.yaml"
+EN_PO = Path("esim-cancel") / "locales" / "en.po"
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file below a folder with a hash of its bytes."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _set_translation(po: Path, old: str, new: str) -> None:
+    text = po.read_text(encoding="utf-8")
+    assert f'msgstr "{old}"' in text
+    po.write_text(text.replace(f'msgstr "{old}"', f'msgstr "{new}"', 1), encoding="utf-8")
+
+
+def test_markup_in_content_prints_literally(content_copy: Path, tmp_path: Path) -> None:
+    hostile = ('</p><link rel=\\"attachment\\" href=\\"file:///etc/hostname\\"><script>alert(1)</script>'
+               '<img src=\\"file:///etc/passwd\\">')
+    _set_translation(content_copy / EN_PO, "Choose the number to cancel.", hostile)
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    path = out / "en" / "esim-cancel-handout.pdf"
+    text = squeeze(pdftotext(path))
+    assert squeeze('</p><link rel="attachment" href="file:///etc/hostname"><script>alert(1)</script>') in text
+    reader = pdf_reader(path)
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert not any("/XObject" in (page.get("/Resources") or {}) and
+                   any(x.get_object().get("/Subtype") == "/Image" for x in page["/Resources"]["/XObject"].values())
+                   for page in reader.pages)
+
+
+def test_template_syntax_in_content_prints_literally(content_copy: Path, tmp_path: Path) -> None:
+    _set_translation(content_copy / EN_PO, "Choose the number to cancel.", "{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}")
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = squeeze(pdftotext(out / "en" / "esim-cancel-handout.pdf"))
+    assert squeeze("{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}") in text
+    assert "49" not in text
+
+
+def test_code_spans_and_parameters_are_isolated() -> None:
+    from generator.inline import render_inline
+
+    html = render_inline("اطلب `*#06#` من {provider}", {"provider": "A<b>"})
+    assert '<code dir="ltr">*#06#</code>' in html
+    assert "<bdi>A&lt;b&gt;</bdi>" in html
+
+
+def test_missing_template_variable_fails_loudly(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    original = (ROOT / "templates" / "checklist.html.j2").read_text(encoding="utf-8")
+    (templates / "checklist.html.j2").write_text(original.replace("{{ md(guide.checklist.title) }}",
+                                                                   "{{ guide.no_such_field }}"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
+                     "--templates", str(templates), "-o", str(out))
+    assert result.exit_code == 1
+    assert "no_such_field" in result.output
+    assert "Traceback" not in result.output
+    assert _tree(out) == {}
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        type(self).hits += 1
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def counting_server():  # type: ignore[no-untyped-def]
+    server = http.server.HTTPServer(("127.0.0.1", 0), _CountingHandler)
+    _CountingHandler.hits = 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "assets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/hostname",
+    "../../../../../../etc/hostname",
+    "http://127.0.0.1:{port}/x.css",
+])
+def test_fetcher_refuses_everything_outside_templates(tmp_path: Path, counting_server, url: str) -> None:  # type: ignore[no-untyped-def]
+    url = url.format(port=counting_server.server_address[1])
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    original = (ROOT / "templates" / "checklist.html.j2").read_text(encoding="utf-8")
+    (templates / "checklist.html.j2").write_text(
+        original.replace("{% block body %}", f'{{% block head %}}<link rel="stylesheet" href="{url}">{{% endblock %}}'
+                                              "{% block body %}", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
+                     "--templates", str(templates), "-o", str(out))
+    assert result.exit_code == 1, result.output
+    assert "refused to fetch" in result.stderr
+    assert "Traceback" not in result.output
+    assert _CountingHandler.hits == 0
+    assert _tree(out) == {}
+
+
+def test_fetcher_serves_overridden_css(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    css = (ROOT / "templates" / "guide.css").read_text(encoding="utf-8")
+    (templates / "guide.css").write_text(css + "\nh1 { font-size: 40pt; }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
+                     "--templates", str(templates), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "en" / "esim-cancel-checklist.pdf").is_file()
+
+
+@pytest.mark.parametrize("size, expected", [
+    (200_000, "text is 200,000 characters; at most 2,000 are allowed"),
+])
+def test_long_string_is_a_limit_error(content_copy: Path, size: int, expected: str) -> None:
+    guide = content_copy / GUIDE
+    guide.write_text(guide.read_text(encoding="utf-8").replace("    title: 小结", "    title: " + "长" * size),
+                     encoding="utf-8")
+    result = run_cli("check", "--content", str(content_copy))
+    assert result.exit_code == 1
+    assert expected in result.stderr
+
+
+def test_ten_thousand_items_is_a_limit_error(content_copy: Path) -> None:
+    guide = content_copy / GUIDE
+    items = "".join(f"          - 第{i}条\n" for i in range(10_000))
+    text = guide.read_text(encoding="utf-8").replace(
+        "      - type: list\n        id: tasks\n        items:\n",
+        "      - type: list\n        id: many\n        items:\n" + items
+        + "      - type: list\n        id: tasks\n        items:\n")
+    guide.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    result = run_cli("check", "--content", str(content_copy))
+    assert time.perf_counter() - started < 10
+    assert result.exit_code == 1
+    assert "has 10000 items; at most 40 are allowed" in result.stderr
+
+
+def test_ten_megabyte_file_is_refused(content_copy: Path, tmp_path: Path) -> None:
+    guide = content_copy / GUIDE
+    with guide.open("a", encoding="utf-8") as stream:
+        stream.write("# " + "x" * 10_000_000 + "\n")
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(content_copy), "-o", str(out))
+    assert result.exit_code == 1
+    assert "the limit is 1,000,000" in result.stderr
+    assert _tree(out) == {}
+
+
+def test_norwegian_language_tag_is_not_false(content_copy: Path) -> None:
+    guide = content_copy / GUIDE
+    guide.write_text(guide.read_text(encoding="utf-8").replace("source_language: zh-CN", "source_language: no"),
+                     encoding="utf-8")
+    from generator.content import load_guide
+
+    loaded, _ = load_guide(guide)
+    assert loaded.source_language == "no"
+
+
+def test_po_with_broken_header_or_plural_formula(content_copy: Path) -> None:
+    po = content_copy / EN_PO
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
+                               '"Plural-Forms: nplurals=2; plural=(n != 1;\\n"'), encoding="utf-8")
+    # Guide strings have no plural forms, so a broken formula cannot change any
+    # output: the catalog is read and used as it is.
+    result = run_cli("check", "--content", str(content_copy))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+    po.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=klingon\\n"\n', encoding="utf-8")
+    broken = run_cli("check", "--content", str(content_copy))
+    assert broken.exit_code == 1
+    assert "en.po" in broken.stderr and "invalid PO file" in broken.stderr
+    assert "Traceback" not in broken.output
+
+
+def test_read_only_output_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    # root ignores permission bits, so block the language folder with a file instead.
+    (out / "en").write_text("not a folder")
+    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist", "-o", str(out))
+    assert result.exit_code == 1
+    assert "cannot write" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_runaway_render_is_stopped_and_others_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pdf
+
+    original = pdf.Renderer.layout
+
+    def slow_for_handouts(self, html: str):  # type: ignore[no-untyped-def]
+        if 'class="handout' in html:
+            while True:  # a layout that never ends
+                time.sleep(0.01)
+        return original(self, html)
+
+    monkeypatch.setattr(pdf.Renderer, "layout", slow_for_handouts)
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "--timeout", "0.5", "-o", str(out))
+    assert result.exit_code == 1
+    assert "stopped after 0.5 s" in result.stderr
+    assert (out / "en" / "esim-cancel-checklist.pdf").is_file()
+    assert "1 built, 1 failed" in result.stdout
+
+
+def test_interrupted_build_keeps_previous_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "handout", "-o", str(out))
+    assert first.exit_code == 0
+    before = _tree(out)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}  # makes the new PDF differ from the old
+    for delay in (0.6, 1.0, 1.4):
+        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(CONTENT),
+                                    "-o", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        assert b"Traceback" not in stderr
+        leftovers = [p.name for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+        assert leftovers == []
+        # every PDF present is complete: the previous one or a finished new one
+        for path in out.rglob("*.pdf"):
+            assert path.read_bytes().rstrip().endswith(b"%%EOF")
+        if process.returncode == 130:
+            assert "interrupted" in stderr.decode()
+    handout = out / "en" / "esim-cancel-handout.pdf"
+    assert handout.is_file()
+    assert before  # the first build did write

@@ -49,10 +49,8 @@ def completeness(source: GuideSource, language: str, catalog: Catalog | None = N
     catalog = catalog or source.catalog(language)
     if catalog is None:
         return Completeness(len(messages), 0, 0)
-    counts = {"": 0, "fuzzy": 0, "missing": 0, "placeholders differ": 0}
-    for message in messages:
-        counts[translation_of(message, catalog)[1]] += 1
-    return Completeness(counts[""], counts["fuzzy"], counts["missing"] + counts["placeholders differ"])
+    counts = Counter(translation_of(message, catalog)[1] for message in messages)
+    return Completeness(counts[""], counts["fuzzy"], len(messages) - counts[""] - counts["fuzzy"])
 
 
 def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Completeness:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog
 
 from generator.messages import Message, map_messages
+from generator.model import MAX_TEXT
 from generator.model import Guide
 from generator.params import placeholders
 from generator.textnorm import normalize_text
@@ -54,6 +56,9 @@ def translation_of(message: Message, catalog: Catalog) -> tuple[str | None, str]
         return None, "missing"
     if placeholders(entry.string) != placeholders(message.source):
         return None, "placeholders differ"
+    if len(entry.string) > MAX_TEXT or any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")
+                                           for c in entry.string if c not in "\t\n"):
+        return None, "unprintable or too long"
     return entry.string, ""
 
 

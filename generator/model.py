@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -23,13 +24,16 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARAM_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
-def _nonempty(text: str) -> str:
+def _printable(text: str) -> str:
     if not text:
         raise ValueError("must not be empty")
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
+            raise ValueError(f"contains U+{ord(char):04X}, which cannot be printed")
     return text
 
 
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(normalize_text), AfterValidator(_nonempty)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(normalize_text), AfterValidator(_printable)]
 
 
 class Strict(BaseModel):

@@ -96,8 +96,9 @@ def load_yaml(path: Path) -> LoadedYaml:
     """Load one YAML document as plain data with positions, or raise ContentError."""
     text = read_text(path)
     shown = display_path(path)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader already refuses control characters here
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -111,7 +112,8 @@ def load_yaml(path: Path) -> LoadedYaml:
     except RecursionError:
         raise ContentError([Problem(shown, 0, 0, "invalid YAML: nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise ContentError([Problem(shown, 1, 0, "file is empty")])
     problems: list[Problem] = []

@@ -14,6 +14,15 @@ from pypdf import PdfReader
 
 from generator.cli import main
 
+from hypothesis import HealthCheck, settings
+
+# Property tests: modest by default; `pytest --hypothesis-profile=long` goes deep.
+settings.register_profile("default", max_examples=30, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("long", max_examples=3000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile("default")
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 BUNDLED_LANGUAGES = ("zh-CN", "zh-TW", "en", "es", "fr", "vi", "ko", "ar")

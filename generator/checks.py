@@ -84,7 +84,8 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
 def _check_glyphs(source: GuideSource, templates: Templates, report: CheckReport) -> None:
     """Every character each document would print must be in its language's fonts."""
     from generator.glyphs import FontMissing, find_gaps
-    from generator.render import FORMATS, DocumentOptions, render_html
+    from generator.formats import FORMATS
+    from generator.render import DocumentOptions, render_html
 
     for language in source.languages:
         try:

@@ -10,13 +10,10 @@ import click
 
 from generator import __version__
 from generator.errors import ContentError, GuidegenError
+from generator.formats import FORMATS, PAPERS
 
 if TYPE_CHECKING:
     from generator.build import JobResult
-
-FORMATS = ("handout", "checklist")
-PAPERS = ("a4", "letter")
-
 
 class _Group(click.Group):
     """Turns our errors into one clean message and exit code 1, never a traceback."""
@@ -63,7 +60,7 @@ def main() -> None:
               help="Language as a BCP 47 tag (zh, zh-Hant, en-GB …), or 'all'. Repeatable. Default: all.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Document format. Repeatable. Default: both.")
-@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True)
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Output folder; documents go to OUTPUT/<language>/<guide>-<format>.pdf.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -127,7 +124,7 @@ def _report(result: "JobResult") -> None:
 @click.option("-l", "--lang", "language", metavar="TAG",
               help="Language (BCP 47). Default: from LC_ALL, LC_MESSAGES or LANG, else the guide's source language.")
 @click.option("-f", "--format", "format_", type=click.Choice(FORMATS), default="handout", show_default=True)
-@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True)
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF file to write. Default: <guide>-<format>.<language>.pdf in the current folder.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Override a guide parameter.")

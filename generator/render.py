@@ -21,6 +21,7 @@ from markupsafe import Markup
 from generator import __version__
 from generator.errors import GuidegenError
 from generator.fonts import font_stack, is_cjk
+from generator.formats import PAPERS
 from generator.inline import plain_text, render_inline
 from generator.languages import babel_locale, direction, maximize
 from generator.localize import LocalizedGuide
@@ -29,8 +30,6 @@ from generator.params import fill
 from generator.ui import UiStrings, load_ui_strings
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-FORMATS = ("handout", "checklist")
-PAPERS = {"a4": "A4", "letter": "letter"}
 _CJK_NUMERALS = "〇一二三四五六七八九十"
 
 

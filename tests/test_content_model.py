@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 
-from conftest import CONTENT, ROOT
+from conftest import CONTENT
 from generator.content import load_guide
 from generator.messages import iter_messages, map_messages
 from generator.schema import guide_schema_json

@@ -66,17 +66,8 @@ def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]
 
 
 def _boxes(document, predicate):  # type: ignore[no-untyped-def]
-    found = []
-
-    def walk(box) -> None:  # type: ignore[no-untyped-def]
-        if predicate(box):
-            found.append(box)
-        for child in getattr(box, "children", []) or []:
-            walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)
-    return found
+    """Boxes of every page that satisfy ``predicate``, in document order."""
+    return [box for page in document.pages for box in _boxes_in(page._page_box, predicate)]
 
 
 def _marker_and_text_x(language: str) -> list[tuple[float, float]]:

@@ -1,0 +1,6 @@
+"""Document formats and paper sizes, shared by the CLI (kept light) and the renderer."""
+
+from __future__ import annotations
+
+FORMATS = ("handout", "checklist")
+PAPERS = {"a4": "A4", "letter": "letter"}  # option value → CSS page size

@@ -85,3 +85,31 @@ def test_metadata(built: Built, language: str, title: str) -> None:
 def test_no_weasyprint_warnings_or_fallbacks(built: Built) -> None:
     assert "warning" not in built.output.lower()
     assert "source language" not in built.output
+
+
+def test_builds_are_byte_identical_across_processes(tmp_path, built: Built) -> None:  # type: ignore[no-untyped-def]
+    """Dates come from the guide's revision, never the clock: a second process writes the same bytes."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from conftest import CONTENT
+
+    out = tmp_path / "again"
+    subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(CONTENT), "--lang", "zh-CN",
+                    "--lang", "ar", "-o", str(out)], check=True, capture_output=True)
+    for language in ("zh-CN", "ar"):
+        for format_ in ("handout", "checklist"):
+            first = hashlib.sha256(built.pdf(language, format_).read_bytes()).hexdigest()
+            second = hashlib.sha256((out / language / f"esim-cancel-{format_}.pdf").read_bytes()).hexdigest()
+            assert first == second, (language, format_)
+
+
+def test_source_date_epoch_sets_the_pdf_dates(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from conftest import CONTENT, run_cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist", "-o", str(out)).exit_code == 0
+    date = pdf_reader(out / "en" / "esim-cancel-checklist.pdf").metadata.creation_date
+    assert date.isoformat().startswith("2023-11-14T22:13:20")

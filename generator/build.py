@@ -143,9 +143,13 @@ class Builder:
         self.renderer = Renderer(templates.dirs)
         self.last_html = ""  # the HTML of the last document laid out (for bench/)
 
-    def run(self, jobs: list[Job], report: Callable[[JobResult], None]) -> list[JobResult]:
+    def run(self, jobs: list[Job], report: Callable[[JobResult], None],
+            stop: Callable[[], bool] = lambda: False) -> list[JobResult]:
+        """Build jobs in order; ``stop()`` is asked between documents (a graceful Ctrl-C)."""
         results = []
         for job in jobs:
+            if stop():
+                break
             result = self.build(job)
             report(result)
             results.append(result)

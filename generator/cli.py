@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,11 +91,42 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     for message in errors:
         click.echo(f"error: {message}", err=True)
 
-    results = Builder(library, output, _templates(templates_dir), overrides, strict, timeout).run(jobs, _report)
+    builder = Builder(library, output, _templates(templates_dir), overrides, strict, timeout)
+    with _graceful_interrupt() as interrupted:
+        results = builder.run(jobs, _report, stop=interrupted.is_set)
     failed = sum(not r.ok for r in results) + len(errors) + len(library.broken)
-    click.echo(f"{sum(r.ok for r in results)} built, {failed} failed")
+    click.echo(f"{sum(r.ok for r in results)} built, {failed} failed"
+               + (f", {len(jobs) - len(results)} not started (interrupted)" if interrupted.is_set() else ""))
+    if interrupted.is_set():
+        sys.exit(130)
     if failed:
         sys.exit(1)
+
+
+@contextmanager
+def _graceful_interrupt() -> Iterator[threading.Event]:
+    """First Ctrl-C: finish the current document, then stop. Second: stop at once.
+
+    A KeyboardInterrupt raised at a random point can land inside a library's
+    finalizer and print a traceback; letting the current document finish keeps
+    output clean and every written PDF whole.
+    """
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if interrupted.is_set():
+            raise KeyboardInterrupt
+        interrupted.set()
+        click.echo("interrupted: finishing the current document (Ctrl-C again to stop now)", err=True)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _report(result: "JobResult") -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import GuidegenError
-from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, font_stack, is_cjk
-from generator.glyphs import find_gaps
+from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
+from generator.glyphs import find_printed_gaps
 from generator.languages import english_name, native_name
 from generator.library import GuideSource, Library
 from generator.localize import Fallback, LocalizedGuide
@@ -120,9 +120,7 @@ def time_limit(seconds: float, label: str) -> Iterator[None]:
 
 def check_glyphs(rendered: RenderedHtml) -> None:
     """Fail before rendering if any printed character is missing from the language's fonts."""
-    gaps = []
-    for tag in sorted({lang for _, _, lang in rendered.printed}):
-        gaps += find_gaps([(c, t) for c, t, lang in rendered.printed if lang == tag], font_stack(tag))
+    gaps = find_printed_gaps(rendered.printed)
     if gaps:
         raise GuidegenError(f"{len(gaps)} character(s) would print as boxes: " + "; ".join(map(str, gaps[:10])))
 

@@ -11,7 +11,6 @@ from babel.messages.catalog import Catalog
 from generator.catalogs import read_catalog
 from generator.errors import ContentError, Problem, display_path
 from generator.library import GuideSource, Library
-from generator.fonts import font_stack
 from generator.glyphs import Gap
 from generator.localize import localize, translation_of
 from generator.messages import iter_messages
@@ -83,8 +82,8 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
 
 def _check_glyphs(source: GuideSource, templates: Templates, report: CheckReport) -> None:
     """Every character each document would print must be in its language's fonts."""
-    from generator.glyphs import FontMissing, find_gaps
     from generator.formats import FORMATS
+    from generator.glyphs import FontMissing, find_printed_gaps
     from generator.render import DocumentOptions, render_html
 
     for language in source.languages:
@@ -93,19 +92,15 @@ def _check_glyphs(source: GuideSource, templates: Templates, report: CheckReport
         except ContentError:
             continue  # reported by _check_guide
         localized = localize(source.guide, language, catalog)
-        printed: dict[tuple[str, str], str] = {}
-        for format_ in FORMATS:
-            rendered = render_html(localized, DocumentOptions(format_), templates)
-            printed.update({(context, text): tag for context, text, tag in rendered.printed})
-        for tag in sorted(set(printed.values())):
-            strings = [pair for pair, lang in printed.items() if lang == tag]
-            try:
-                gaps = find_gaps(strings, font_stack(tag))
-            except FontMissing as error:
-                report.errors.append(Problem(display_path(source.loaded.path), 0, 0, str(error)))
-                continue
-            for gap in gaps:
-                report.errors.append(_gap_problem(source, language, catalog, gap))
+        printed = [entry for format_ in FORMATS
+                   for entry in render_html(localized, DocumentOptions(format_), templates).printed]
+        try:
+            gaps = find_printed_gaps(printed)
+        except FontMissing as error:
+            report.errors.append(Problem(display_path(source.loaded.path), 0, 0, str(error)))
+            continue
+        for gap in gaps:
+            report.errors.append(_gap_problem(source, language, catalog, gap))
 
 
 def _gap_problem(source: GuideSource, language: str, catalog: Catalog | None, gap: Gap) -> Problem:

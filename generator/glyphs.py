@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,6 +66,16 @@ def needs_glyph(char: str) -> bool:
     if unicodedata.category(char) in _NO_GLYPH_CATEGORIES:
         return False
     return not any(low <= code <= high for low, high in _NO_GLYPH_RANGES)
+
+
+def find_printed_gaps(printed: Iterable[tuple[str, str, str]]) -> list[Gap]:
+    """Gaps in ``(id, text, language)`` triples, each language against its own font stack."""
+    from generator.fonts import font_stack
+
+    by_language: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for context, text, language in printed:
+        by_language[language].append((context, text))
+    return [gap for language in sorted(by_language) for gap in find_gaps(by_language[language], font_stack(language))]
 
 
 def find_gaps(strings: Iterable[tuple[str, str]], families: Iterable[str]) -> list[Gap]:

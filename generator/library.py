@@ -33,6 +33,7 @@ class GuideSource:
     guide: Guide
     loaded: LoadedYaml
     catalog_paths: dict[str, Path] = field(default_factory=dict)
+    _catalogs: dict[str, Catalog] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -47,7 +48,9 @@ class GuideSource:
         """The catalog of a translation, or None for the source language."""
         if language == self.guide.source_language:
             return None
-        return read_catalog(self.catalog_paths[language], language)
+        if language not in self._catalogs:  # read once: every format and check reuses it
+            self._catalogs[language] = read_catalog(self.catalog_paths[language], language)
+        return self._catalogs[language]
 
     def localized(self, language: str) -> LocalizedGuide:
         return localize(self.guide, language, self.catalog(language))

@@ -126,6 +126,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     params = {**guide.params, **options.params}
     ui = ui or load_ui_strings(language, templates.dirs)
     locale = babel_locale(language)
+    messages = list(iter_messages(guide))
     title = plain_text(guide.title if options.format == "handout" else guide.checklist.title, params)
     context = {
         "guide": guide,
@@ -137,7 +138,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "cjk": is_cjk(language),
             "fonts": _font_list(language),
             "fallback_fonts": {tag: _font_list(tag) for tag in sorted({getattr(m.source, "language", language)
-                               for m in iter_messages(guide)} - {language})},
+                               for m in messages} - {language})},
             "paper": PAPERS[options.paper],
             "title": title,
             "description": plain_text(guide.summary, params),
@@ -158,6 +159,6 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
         raise GuidegenError(f"template {where}{options.format}.html.j2: {error}") from None
     in_checklist = options.format == "checklist"
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
-               for m in iter_messages(guide) if (m.path[0] == "checklist") == in_checklist]
+               for m in messages if (m.path[0] == "checklist") == in_checklist]
     printed += [(f"template string '{msgid}'", text, language) for msgid, text in ui.used.items()]
     return RenderedHtml(html, title, list(ui.missing), printed)

@@ -8,6 +8,7 @@ usable translation is recorded, so the build can report it like a content fallba
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -59,4 +60,12 @@ def load_ui_strings(language: str, templates_dirs: list[Path]) -> UiStrings:
     if match_language(language, [UI_SOURCE_LANGUAGE]) == UI_SOURCE_LANGUAGE:
         return UiStrings(None)
     found = match_language(language, list(paths))
-    return UiStrings(read_catalog(paths[found], found) if found else Catalog(locale=None))
+    if not found:
+        return UiStrings(Catalog(locale=None))
+    return UiStrings(_read_ui_catalog(paths[found], found, paths[found].stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _read_ui_catalog(path: Path, language: str, mtime_ns: int) -> Catalog:
+    """Template-string catalogs are shared by every document; the mtime key notices edits."""
+    return read_catalog(path, language)

@@ -172,13 +172,14 @@ class Builder:
         ui = load_ui_strings(job.language, self.templates.dirs)
         result.fallbacks = localized.fallbacks
         options = DocumentOptions(job.format, job.paper, self.params)
+        assets = source.assets_dir
         if job.format == "checklist":
             layout = self._fit_checklist(localized, options, ui, result)
         else:
-            rendered = render_html(localized, options, self.templates, ui=ui)
+            rendered = render_html(localized, options, self.templates, ui=ui, assets_dir=assets)
             check_glyphs(rendered)
             self.last_html = rendered.html
-            layout = self.renderer.layout(self.last_html)
+            layout = self.renderer.layout(self.last_html, [assets])
         result.ui_missing = list(ui.missing)
         result.warnings = list(self.renderer.warnings)
         if self.strict and (result.fallbacks or result.ui_missing):

@@ -93,7 +93,8 @@ def _check_glyphs(source: GuideSource, templates: Templates, report: CheckReport
             continue  # reported by _check_guide
         localized = localize(source.guide, language, catalog)
         printed = [entry for format_ in FORMATS
-                   for entry in render_html(localized, DocumentOptions(format_), templates).printed]
+                   for entry in render_html(localized, DocumentOptions(format_), templates,
+                                                 assets_dir=source.assets_dir).printed]
         try:
             gaps = find_printed_gaps(printed)
         except FontMissing as error:

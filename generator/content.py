@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from generator.assets import ASSETS_DIR, AssetProblem, asset_path, read_image
 from generator.errors import ContentError, Problem
 from generator.messages import iter_messages
-from generator.model import Guide, known_keys
+from generator.model import Block, Guide, Image, Section, known_keys
 from generator.params import placeholders
 from generator.yamlsafe import LoadedYaml, load_yaml
 
@@ -46,6 +47,34 @@ def _semantic_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
         seen[message.context] = message.path
         for name in sorted(placeholders(message.source) - guide.params.keys()):
             problems.append(loaded.problem(message.path, f"{_field(message.path)}: unknown parameter '{{{name}}}' (declare it under 'params')"))
+    problems.extend(_image_problems(guide, loaded))
+    return problems
+
+
+def iter_images(blocks: list[Block], path: tuple[str | int, ...] = ("blocks",)) -> list[tuple[tuple[str | int, ...], Image]]:
+    """Every image block with its path in the file, in document order."""
+    found: list[tuple[tuple[str | int, ...], Image]] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, Image):
+            found.append((path + (index,), block))
+        elif isinstance(block, Section):
+            found.extend(iter_images(block.blocks, path + (index, "blocks")))
+    return found
+
+
+def _image_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
+    """Each image must be a readable PNG, JPEG or SVG inside the guide's assets folder."""
+    problems = []
+    assets = loaded.path.parent / ASSETS_DIR
+    for path, image in iter_images(guide.blocks):
+        field = _field(path + ("src",))
+        try:
+            file = asset_path(assets, image.src)
+            read_image(file)
+        except AssetProblem as problem:
+            problems.append(loaded.problem(path + ("src",), f"{field}: '{image.src}' {problem}"))
+        except OSError as error:
+            problems.append(loaded.problem(path + ("src",), f"{field}: cannot read '{image.src}': {error.strerror}"))
     return problems
 
 
@@ -61,7 +90,7 @@ def _problem_from(loaded: LoadedYaml, error: Any) -> Problem:
         if close:
             message += f" (did you mean '{close[0]}'?)"
     elif kind == "union_tag_not_found":
-        message = f"{field}: a block needs a 'type' (section, paragraph, list, procedure, alternatives or callout)"
+        message = f"{field}: a block needs a 'type' (section, paragraph, list, procedure, alternatives, callout or image)"
     elif kind == "union_tag_invalid":
         message = f"{field}: unknown block type '{error['ctx']['tag']}' (expected {error['ctx']['expected_tags']})"
     elif kind == "string_type" and error.get("input") is None:

@@ -4,6 +4,7 @@ Layout::
 
     <content>/<guide id>/guide.yaml
     <content>/<guide id>/locales/<language tag>.po
+    <content>/<guide id>/assets/…            (images, optional)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from generator.assets import ASSETS_DIR
 from generator.catalogs import read_catalog
 from generator.content import GUIDE_FILE, load_guide
 from generator.errors import ContentError, GuidegenError, Problem, display_path
@@ -38,6 +40,11 @@ class GuideSource:
     @property
     def id(self) -> str:
         return self.guide.id
+
+    @property
+    def assets_dir(self) -> Path:
+        """The folder its images come from (it may not exist when a guide has none)."""
+        return self.folder / ASSETS_DIR
 
     @property
     def languages(self) -> list[str]:

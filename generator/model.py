@@ -22,6 +22,8 @@ MAX_BLOCKS = 200
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARAM_PATTERN = r"^[a-z][a-z0-9_]*$"
+# A file in the guide's assets folder: plain names, optional sub-folders, no "..", no absolute paths.
+ASSET_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 def _printable(text: str) -> str:
@@ -109,6 +111,17 @@ class Callout(Strict):
     text: Text
 
 
+class Image(Strict):
+    """A picture from the guide's ``assets/`` folder; ``alt`` says what it shows to a reader who cannot see it."""
+
+    type: Literal["image"]
+    id: Id | None = None
+    src: Annotated[str, StringConstraints(pattern=ASSET_PATTERN, max_length=200)]
+    alt: Text
+    caption: Text | None = None
+    size: Literal["small", "medium", "full"] = "medium"
+
+
 class Section(Strict):
     type: Literal["section"]
     id: Id
@@ -117,7 +130,7 @@ class Section(Strict):
 
 
 Block = Annotated[
-    Union[Section, Paragraph, BulletList, Procedure, Alternatives, Callout],
+    Union[Section, Paragraph, BulletList, Procedure, Alternatives, Callout, Image],
     Field(discriminator="type"),
 ]
 Section.model_rebuild()
@@ -154,7 +167,7 @@ class Guide(Strict):
         return value
 
 
-TEXT_FIELDS = ("title", "summary", "intro", "text", "note")
+TEXT_FIELDS = ("title", "summary", "intro", "text", "note", "alt", "caption")
 """Fields whose strings are translatable, in the order they appear in a block."""
 
 
@@ -162,6 +175,6 @@ def known_keys() -> set[str]:
     """Every key the format knows, for "did you mean" suggestions."""
     keys: set[str] = set()
     for model in (Guide, Checklist, CheckGroup, CheckItem, Section, Paragraph, BulletList, ListItem,
-                  Procedure, Step, Alternatives, Alternative, Callout):
+                  Procedure, Step, Alternatives, Alternative, Callout, Image):
         keys.update(model.model_fields)
     return keys

@@ -11,11 +11,12 @@ import logging
 import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from generator.assets import AssetProblem, read_image
 from generator.errors import GuidegenError
 
 MAX_DATA_URL = 256_000
@@ -28,6 +29,7 @@ class Layout:
     document: Any
     pages: int
     overflow: float  # content height past the first page, as a fraction of a page
+    refused: list[str] = field(default_factory=list)  # the fetcher's refusals, also those made while drawing
 
 
 class FetchRefused(GuidegenError):
@@ -40,10 +42,11 @@ def _fetcher_class() -> type:
     class TemplateFetcher(URLFetcher):
         """Serves files from the template folders and small ``data:`` URLs; refuses everything else."""
 
-        def __init__(self, base_dir: Path, search_dirs: list[Path]):
+        def __init__(self, base_dir: Path, search_dirs: list[Path], asset_dirs: list[Path]):
             super().__init__(fail_on_errors=True, allowed_protocols=("file", "data"))
             self.base_dir = base_dir.resolve()
             self.search_dirs = [d.resolve() for d in search_dirs]
+            self.asset_dirs = [d.resolve() for d in asset_dirs]
             self.refused: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -60,19 +63,31 @@ def _fetcher_class() -> type:
                 return super().fetch(url)
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-                raise FetchRefused(f"refused to fetch {url}: only the template folders are readable")
-            relative = self._relative(unquote(parts.path), url)
+                raise FetchRefused(f"refused to fetch {url}: only the template and assets folders are readable")
+            path = Path(unquote(parts.path)).resolve()
+            for folder in self.asset_dirs:
+                if path.is_relative_to(folder) and path.is_file():
+                    return self._response(url, path, image=True)
+            relative = self._relative(path, url)
             for folder in self.search_dirs:
                 candidate = (folder / relative).resolve()
                 if candidate.is_relative_to(folder) and candidate.is_file():
-                    content_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(url, candidate.read_bytes(), {"Content-Type": content_type})
-            raise FetchRefused(f"refused to fetch {url}: not a file in the template folders")
+                    return self._response(url, candidate, image=False)
+            raise FetchRefused(f"refused to fetch {url}: not a file in the template or assets folders")
 
-        def _relative(self, path: str, url: str) -> PurePosixPath:
-            resolved = Path(path).resolve()
+        def _response(self, url: str, path: Path, image: bool) -> Any:
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if image or content_type.startswith("image/"):
+                try:
+                    data, info = read_image(path)
+                except AssetProblem as problem:
+                    raise FetchRefused(f"refused image {url}: it {problem}") from None
+                return URLFetcherResponse(url, data, {"Content-Type": info.mime})
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+        def _relative(self, resolved: Path, url: str) -> PurePosixPath:
             if not resolved.is_relative_to(self.base_dir):
-                raise FetchRefused(f"refused to fetch {url}: outside the template folders")
+                raise FetchRefused(f"refused to fetch {url}: outside the template and assets folders")
             return PurePosixPath(resolved.relative_to(self.base_dir).as_posix())
 
     return TemplateFetcher
@@ -119,11 +134,12 @@ class Renderer:
         self.template_dirs = template_dirs
         self.warnings: list[str] = []
 
-    def layout(self, html: str) -> Layout:
+    def layout(self, html: str, asset_dirs: list[Path] | None = None) -> Layout:
+        """Lay out ``html``; it may fetch files of the template folders and of ``asset_dirs``."""
         HTML = import_weasyprint().HTML
         from weasyprint.urls import FatalURLFetchingError
 
-        fetcher = _fetcher_class()(self.template_dirs[-1], self.template_dirs)
+        fetcher = _fetcher_class()(self.template_dirs[-1], self.template_dirs, asset_dirs or [])
         with _weasyprint_warnings() as warnings:
             try:
                 document = HTML(string=html, base_url=self.template_dirs[-1].resolve().as_uri() + "/",
@@ -131,13 +147,25 @@ class Renderer:
             except FatalURLFetchingError:
                 raise GuidegenError("; ".join(fetcher.refused) or "a resource could not be fetched") from None
         self.warnings = warnings
-        return Layout(document, len(document.pages), _overflow(document))
+        layout = Layout(document, len(document.pages), _overflow(document), fetcher.refused)
+        _fail_on_refusals(layout)
+        return layout
 
     def write(self, layout: Layout) -> bytes:
-        data = layout.document.write_pdf()
+        """The PDF bytes. Images inside SVG are fetched only now, while drawing."""
+        with _weasyprint_warnings() as warnings:
+            data = layout.document.write_pdf()
+        self.warnings += warnings
         del layout.document
         gc.collect()
+        _fail_on_refusals(layout)
         return data
+
+
+def _fail_on_refusals(layout: Layout) -> None:
+    """WeasyPrint logs and skips some failed fetches (images inside SVG); a refusal fails the document."""
+    if layout.refused:
+        raise GuidegenError("; ".join(dict.fromkeys(layout.refused)))
 
 
 def _overflow(document: Any) -> float:

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from generator import __version__
+from generator.assets import AssetProblem, asset_path
 from generator.errors import GuidegenError
 from generator.fonts import font_stack, is_cjk
 from generator.formats import PAPERS
@@ -118,9 +119,22 @@ def document_timestamp(revision: dt.date) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _asset_url(assets_dir: Path | None, name: str) -> str:
+    if assets_dir is None:
+        raise GuidegenError(f"image '{name}': this document has no assets folder")
+    try:
+        return asset_path(assets_dir, name).as_uri()
+    except AssetProblem as problem:
+        raise GuidegenError(f"image '{name}' {problem}") from None
+
+
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
-                *, font_size_pt: float | None = None, ui: UiStrings | None = None) -> RenderedHtml:
-    """The HTML of one document; ``font_size_pt`` overrides the checklist's base size."""
+                *, font_size_pt: float | None = None, ui: UiStrings | None = None,
+                assets_dir: Path | None = None) -> RenderedHtml:
+    """The HTML of one document; ``font_size_pt`` overrides the checklist's base size.
+
+    Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder).
+    """
     guide = localized.guide
     language = localized.language
     params = {**guide.params, **options.params}
@@ -148,6 +162,8 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "font_size": font_size_pt,
         },
         "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore"),
+        "plain": lambda text: plain_text(text, params),
+        "asset_url": lambda name: _asset_url(assets_dir, name),
         "_": ui,
         "css_content": css_content,
         "number": lambda n: number_text(n, language),

@@ -225,11 +225,11 @@ def test_runaway_render_is_stopped_and_others_go_on(tmp_path: Path, monkeypatch:
 
     original = pdf.Renderer.layout
 
-    def slow_for_handouts(self, html: str):  # type: ignore[no-untyped-def]
+    def slow_for_handouts(self, html: str, *args):  # type: ignore[no-untyped-def]
         if 'class="handout' in html:
             while True:  # a layout that never ends
                 time.sleep(0.01)
-        return original(self, html)
+        return original(self, html, *args)
 
     monkeypatch.setattr(pdf.Renderer, "layout", slow_for_handouts)
     out = tmp_path / "out"

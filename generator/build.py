@@ -20,6 +20,7 @@ from generator.glyphs import find_printed_gaps
 from generator.languages import english_name, native_name
 from generator.library import GuideSource, Library
 from generator.localize import Fallback, LocalizedGuide
+from generator.formats import DEFAULT_PAPER
 from generator.outputs import output_path, write_atomic
 from generator.render import DocumentOptions, RenderedHtml, Templates, render_html
 from generator.ui import UiStrings, load_ui_strings
@@ -36,11 +37,26 @@ class Job:
     guide: str
     language: str
     format: str
-    paper: str = "a4"
+    paper: str = DEFAULT_PAPER
+
+    @property
+    def variant(self) -> str:
+        """What sets this document apart from the default one of its format, for its file name."""
+        return "" if self.paper == DEFAULT_PAPER else self.paper
 
     @property
     def label(self) -> str:
-        return f"{self.language}/{self.guide}-{self.format}"
+        return f"{self.language}/{self.guide}-{self.format}{'-' + self.variant if self.variant else ''}"
+
+    def output(self, out_dir: Path) -> Path:
+        return output_path(out_dir, self.guide, self.language, self.format, self.variant)
+
+    def to_json(self, out_dir: Path) -> str:
+        """One line of ``build --list-jobs``."""
+        import json
+
+        return json.dumps({"guide": self.guide, "language": self.language, "format": self.format,
+                           "paper": self.paper, "output": str(self.output(out_dir))}, ensure_ascii=False)
 
 
 @dataclass
@@ -64,7 +80,7 @@ def describe_languages(tags: Iterable[str]) -> str:
 
 
 def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], formats: list[str],
-              paper: str) -> tuple[list[Job], list[str]]:
+              papers: list[str] | str = DEFAULT_PAPER) -> tuple[list[Job], list[str]]:
     """The jobs for a request, and an error per (guide, language) that cannot be served.
 
     ``languages`` empty or containing ``all`` means every language of each guide.
@@ -83,8 +99,14 @@ def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], form
                     errors.append(f"{guide_id}: no '{requested}' version; available: {describe_languages(source.languages)}")
                 elif found not in chosen:
                     chosen.append(found)
-        jobs.extend(Job(guide_id, lang, fmt, paper) for lang in chosen for fmt in formats)
+        jobs.extend(Job(guide_id, lang, fmt, paper) for lang in chosen for fmt in formats
+                    for paper in ([papers] if isinstance(papers, str) else papers))
     return jobs, errors
+
+
+def shard_jobs(jobs: list[Job], index: int, count: int) -> list[Job]:
+    """The ``index``-th (1-based) of ``count`` slices: every count-th job, so slices stay balanced."""
+    return jobs[index - 1::count]
 
 
 class _TimeUp(Exception):
@@ -158,7 +180,7 @@ class Builder:
         result = JobResult(job)
         try:
             source = self.library.get(job.guide)
-            path = path or output_path(self.out_dir, job.guide, job.language, job.format)
+            path = path or job.output(self.out_dir)
             with time_limit(self.timeout, job.label):
                 data = self.render(source, job, result)
             write_atomic(path, data)

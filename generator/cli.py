@@ -14,10 +14,11 @@ import click
 
 from generator import __version__
 from generator.errors import ContentError, GuidegenError
-from generator.formats import FORMATS, PAPERS
+from generator.formats import DEFAULT_PAPER, FORMATS, PAPERS
 
 if TYPE_CHECKING:
-    from generator.build import JobResult
+    from generator.build import Job, JobResult
+    from generator.library import Library
 
 class _Group(click.Group):
     """Turns our errors into one clean message and exit code 1, never a traceback."""
@@ -57,6 +58,15 @@ def main() -> None:
     """Printable, localized how-to guides: handouts and one-page checklists as PDF."""
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    index, sep, count = value.partition("/")
+    if not (sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise click.BadParameter(f"expected K/N with 1 ≤ K ≤ N, got {value!r}", param_hint="--shard")
+    return int(index), int(count)
+
+
 @main.command()
 @click.argument("guides", nargs=-1)
 @content_option
@@ -64,7 +74,8 @@ def main() -> None:
               help="Language as a BCP 47 tag (zh, zh-Hant, en-GB …), or 'all'. Repeatable. Default: all.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Document format. Repeatable. Default: both.")
-@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True)
+@click.option("--paper", "papers", multiple=True, type=click.Choice(list(PAPERS)),
+              help="Paper size. Repeatable. Default: a4. Other sizes get the paper in the file name.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Output folder; documents go to OUTPUT/<language>/<guide>-<format>.pdf.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -72,34 +83,100 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail a document that has any untranslated string.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
               help="Seconds one document may take before it is stopped (0: no limit).")
+@click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes. Default: one per CPU core.")
+@click.option("--force", is_flag=True, help="Rebuild every document, even those that are up to date.")
+@click.option("--shard", "shard_text", metavar="K/N",
+              help="Build only the K-th of N deterministic slices of the job list (for CI matrices).")
+@click.option("--list-jobs", is_flag=True, help="Print the jobs as JSON lines and exit without building.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per document, also for those that are up to date.")
 @templates_option
 def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], formats: tuple[str, ...],
-          paper: str, output: Path, params: tuple[str, ...], strict: bool, timeout: float,
+          papers: tuple[str, ...], output: Path, params: tuple[str, ...], strict: bool, timeout: float,
+          workers: int | None, force: bool, shard_text: str | None, list_jobs: bool, quiet: bool, verbose: bool,
           templates_dir: Path | None) -> None:
-    """Build PDFs: every guide, language and format unless narrowed down."""
-    from generator.build import Builder, plan_jobs
+    """Build PDFs: every guide, language and format unless narrowed down.
+
+    Documents whose inputs have not changed since the last build are skipped
+    (see --force); the rest are built in parallel worker processes.
+    """
+    from generator.build import plan_jobs, shard_jobs
     from generator.library import load_library
 
+    shard = _shard(shard_text)
     overrides = _parse_params(params)
     library = load_library(content, list(guides) or None)
     for problem in library.problems:
         click.echo(f"error: {problem}", err=True)
     jobs, errors = plan_jobs(library, [g for g in guides if g in library.guides], list(languages),
-                             list(formats or FORMATS), paper)
+                             list(formats or FORMATS), list(papers or [DEFAULT_PAPER]))
     if errors and not jobs:
         raise GuidegenError("\n".join(errors))
     for message in errors:
         click.echo(f"error: {message}", err=True)
+    if shard:
+        jobs = shard_jobs(jobs, *shard)
+    if list_jobs:
+        for job in jobs:
+            click.echo(job.to_json(output))
+        sys.exit(1 if errors or library.broken else 0)
+    _run_build(library, jobs, output, templates_dir, overrides, strict, timeout, workers, force, quiet, verbose,
+               len(errors) + len(library.broken))
 
-    builder = Builder(library, output, _templates(templates_dir), overrides, strict, timeout)
+
+def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_dir: Path | None,
+               overrides: dict[str, str], strict: bool, timeout: float, workers: int | None, force: bool,
+               quiet: bool, verbose: bool, failed_before: int) -> None:
+    """Skip what is up to date, build the rest (in workers when it pays), report, save the manifest."""
+    from generator.cache import Fingerprints, Manifest
+    from generator.errors import display_path
+    from generator.progress import Reporter
+    from generator.workers import BuildSettings, WorkerPool, default_workers
+
+    templates = _templates(templates_dir)
+    reporter = Reporter.choose(len(jobs), quiet, verbose)
+    reporter.failed_elsewhere(failed_before)
+    fingerprints = Fingerprints(library, templates.dirs, {"params": overrides, "strict": strict})
+    manifest = Manifest(output)
+    keys: dict["Job", str] = {}
+    todo = []
+    for job in jobs:
+        path = job.output(output)
+        keys[job] = fingerprints.key(job)
+        entry = None if force else manifest.fresh(path, keys[job])
+        if entry is None:
+            todo.append(job)
+        else:
+            reporter.up_to_date(job, entry, display_path(path))
+
+    def record(result: "JobResult") -> None:
+        reporter.result(result)
+        if result.ok:
+            manifest.record(result, keys[result.job])
+        else:
+            manifest.forget(result.job.output(output))
+
+    size = min(workers or default_workers(), len(todo))
     with _graceful_interrupt() as interrupted:
-        results = builder.run(jobs, _report, stop=interrupted.is_set)
-    failed = sum(not r.ok for r in results) + len(errors) + len(library.broken)
-    click.echo(f"{sum(r.ok for r in results)} built, {failed} failed"
-               + (f", {len(jobs) - len(results)} not started (interrupted)" if interrupted.is_set() else ""))
+        try:
+            if size > 1:
+                settings = BuildSettings(library.content_dir, tuple(sorted({j.guide for j in todo})), output,
+                                         tuple(templates.dirs[:-1]), tuple(sorted(overrides.items())), strict, timeout)
+                results = WorkerPool(settings, size).run(todo, record, stop=interrupted.is_set)
+            elif todo:
+                from generator.build import Builder
+
+                builder = Builder(library, output, templates, overrides, strict, timeout)
+                results = builder.run(todo, record, stop=interrupted.is_set)
+            else:
+                results = []
+        finally:
+            manifest.save()
+    click.echo(reporter.finish(len(todo) - len(results) if interrupted.is_set() else 0))
     if interrupted.is_set():
         sys.exit(130)
-    if failed:
+    if reporter.failed:
         sys.exit(1)
 
 
@@ -129,30 +206,6 @@ def _graceful_interrupt() -> Iterator[threading.Event]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _report(result: "JobResult") -> None:
-    """One line per document, then what fell back to the source language."""
-    from generator.errors import display_path
-
-    if not result.ok:
-        click.echo(f"failed  {result.job.label}: {result.error}", err=True)
-        return
-    size = f", {result.font_size:g} pt" if result.font_size else ""
-    pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
-    click.echo(f"built   {display_path(result.path)} ({pages}{size})")
-    if result.fallbacks:
-        click.echo(f"        {len(result.fallbacks)} string(s) in the source language: "
-                   + ", ".join(f"{f.context} ({f.reason})" for f in result.fallbacks[:5])
-                   + (" …" if len(result.fallbacks) > 5 else ""), err=True)
-    for fallback in (f for f in result.fallbacks if f.critical):
-        click.echo(f"warning: {result.job.label}: safety-relevant text '{fallback.context}' is not translated "
-                   f"({fallback.reason}); the reader may not understand it", err=True)
-    for message in result.warnings:
-        click.echo(f"warning: {result.job.label}: WeasyPrint: {message}", err=True)
-    if result.ui_missing:
-        click.echo(f"warning: {result.job.label}: template strings not translated: {', '.join(result.ui_missing)}",
-                   err=True)
-
-
 @main.command()
 @click.argument("guide")
 @content_option
@@ -173,6 +226,7 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
     from generator.build import Builder, Job, describe_languages
     from generator.languages import language_from_environment
     from generator.library import load_library
+    from generator.progress import Reporter
 
     overrides = _parse_params(params)
     library = load_library(content, [guide])
@@ -188,7 +242,7 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
     target = output or Path(f"{guide}-{format_}.{found}.pdf")
     builder = Builder(library, target.parent, _templates(templates_dir), overrides, strict)
     result = builder.build(Job(guide, found, format_, paper), target.resolve())
-    _report(result)
+    Reporter(1, "lines").result(result)
     if not result.ok:
         sys.exit(1)
 

@@ -3,4 +3,5 @@
 from __future__ import annotations
 
 FORMATS = ("handout", "checklist")
-PAPERS = {"a4": "A4", "letter": "letter"}  # option value → CSS page size
+PAPERS = {"a4": "A4", "letter": "letter", "a5": "A5"}  # option value → CSS page size
+DEFAULT_PAPER = "a4"

@@ -16,13 +16,16 @@ _ID = re.compile(ID_PATTERN)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
-def output_path(out_dir: Path, guide_id: str, language: str, format_: str) -> Path:
-    """``OUT/<language>/<guide>-<format>.pdf``, after checking every part is a safe name."""
+def output_path(out_dir: Path, guide_id: str, language: str, format_: str, variant: str = "") -> Path:
+    """``OUT/<language>/<guide>-<format>[-<variant>].pdf``, after checking every part is a safe name.
+
+    ``variant`` names options that change the document (``letter``, ``a5-large``).
+    """
     if (not _ID.match(guide_id) or not is_valid_tag(language) or not _ID.match(format_)
-            or {guide_id.lower(), language.lower()} & _RESERVED):
-        raise GuidegenError(f"refusing an unsafe output name: {guide_id!r}, {language!r}, {format_!r}")
+            or (variant and not _ID.match(variant)) or {guide_id.lower(), language.lower()} & _RESERVED):
+        raise GuidegenError(f"refusing an unsafe output name: {guide_id!r}, {language!r}, {format_!r}, {variant!r}")
     root = out_dir.resolve()
-    path = (root / language / f"{guide_id}-{format_}.pdf").resolve()
+    path = (root / language / f"{guide_id}-{format_}{'-' + variant if variant else ''}.pdf").resolve()
     if not path.is_relative_to(root):
         raise GuidegenError(f"refusing to write outside {out_dir}: {path}")
     return path
@@ -38,7 +41,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder and ``os.replace``: all or nothing."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=_temporary_prefix(path, os.getpid()), suffix=".tmp",
+                                             dir=path.parent)
     except OSError as error:
         raise GuidegenError(f"cannot write to {path.parent}: {error.strerror}") from None
     try:
@@ -56,3 +60,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(error, OSError):
             raise GuidegenError(f"cannot write {path}: {error.strerror}") from None
         raise
+
+
+def _temporary_prefix(path: Path, pid: int) -> str:
+    return f".{path.name}.{pid}."
+
+
+def remove_temporaries(path: Path, pid: int | None) -> None:
+    """Remove what a writer process that died left of its temporary file for ``path``."""
+    if pid is None or not path.parent.is_dir():
+        return
+    prefix = _temporary_prefix(path, pid)
+    for leftover in path.parent.iterdir():
+        if leftover.name.startswith(prefix) and leftover.name.endswith(".tmp"):
+            leftover.unlink(missing_ok=True)

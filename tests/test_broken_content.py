@@ -124,4 +124,4 @@ def test_one_broken_guide_does_not_stop_the_others(content_copy: Path, tmp_path:
     assert result.exit_code == 1
     assert "broken-guide/guide.yaml" in result.stderr
     assert (out / "en" / "esim-cancel-handout.pdf").is_file()
-    assert "2 built, 1 failed" in result.stdout
+    assert "2 built, 0 up to date, 1 failed" in result.stdout

@@ -56,12 +56,12 @@ def test_narrow_build_with_repeated_options(tmp_path: Path) -> None:
                      "--format", "checklist", "--paper", "letter", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")) == [
-        "en/esim-cancel-checklist.pdf", "zh-CN/esim-cancel-checklist.pdf"]
+        "en/esim-cancel-checklist-letter.pdf", "zh-CN/esim-cancel-checklist-letter.pdf"]
     from pypdf import PdfReader
 
-    box = PdfReader(out / "en" / "esim-cancel-checklist.pdf").pages[0].mediabox
+    box = PdfReader(out / "en" / "esim-cancel-checklist-letter.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
-    assert "2 built, 0 failed" in result.stdout
+    assert "2 built, 0 up to date, 0 failed" in result.stdout
 
 
 def test_param_override(tmp_path: Path) -> None:

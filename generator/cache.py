@@ -1,0 +1,175 @@
+"""Incremental builds: a document is rebuilt only when something that shapes its bytes changed.
+
+A job's key is a hash of everything that goes into its PDF: the guide file, the
+catalog of its language, its assets, every file of the template folders (CSS and
+template-string catalogs included), the font files of its stacks, the options,
+``SOURCE_DATE_EPOCH``, and the code and versions of guidegen, WeasyPrint and the
+PDF libraries under it. The manifest in the output folder maps each PDF to the
+key it was built from and to the size and mtime it was written with, so a PDF
+edited or deleted by hand is rebuilt too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from functools import cache, cached_property
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import __version__
+from generator.fonts import font_stack
+from generator.outputs import write_atomic
+
+if TYPE_CHECKING:
+    from generator.build import Job, JobResult
+    from generator.library import Library
+
+MANIFEST_NAME = ".guidegen-cache.json"
+_MANIFEST_VERSION = 1
+_PACKAGE = Path(__file__).resolve().parent
+_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow", "jinja2", "babel")
+
+
+def tree_digest(folder: Path, pattern: str = "*") -> str:
+    """Hash of the files below ``folder`` matching ``pattern``: names and bytes (empty when it does not exist)."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def file_digest(path: Path | None) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path and path.is_file() else "-"
+
+
+@cache
+def code_digest() -> str:
+    """guidegen's own code and the versions of the libraries that write the bytes (fixed for a process)."""
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(tree_digest(_PACKAGE, "*.py").encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    return digest.hexdigest()
+
+
+def fonts_digest(family: str) -> str:
+    """The files fontconfig has for a family, with their sizes and modification times."""
+    if shutil.which("fc-list") is None:
+        return "no-fc-list"
+    pattern = f":family={family.replace('-', chr(92) + '-')}"
+    output = subprocess.run(["fc-list", "--format", "%{file}\n", pattern], capture_output=True, text=True,
+                            check=False).stdout
+    digest = hashlib.sha256(family.encode())
+    for name in sorted(set(output.split("\n")) - {""}):
+        try:
+            stat = os.stat(name)
+        except OSError:
+            continue
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+class Fingerprints:
+    """Computes job keys for one build; every input is read and hashed once per build.
+
+    Make a new instance per build: a long-running process (``guidegen serve``)
+    must see files that changed since the last one.
+    """
+
+    def __init__(self, library: Library, template_dirs: list[Path], options: dict[str, Any]):
+        self.library = library
+        self.template_dirs = template_dirs
+        self.options = options  # build options that shape documents (params, strict, …)
+        self._memo: dict[tuple[str, object], str] = {}
+
+    def _once(self, kind: str, argument: Any, compute: Callable[[Any], str]) -> str:
+        if (kind, argument) not in self._memo:
+            self._memo[kind, argument] = compute(argument)
+        return self._memo[kind, argument]
+
+    @cached_property
+    def _shared(self) -> str:
+        digest = hashlib.sha256(code_digest().encode())
+        for folder in self.template_dirs:
+            digest.update(tree_digest(folder.resolve()).encode())
+        digest.update(json.dumps(self.options, sort_keys=True).encode())
+        digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+        return digest.hexdigest()
+
+    def key(self, job: Job) -> str:
+        source = self.library.get(job.guide)
+        digest = hashlib.sha256(self._shared.encode())
+        digest.update(json.dumps([job.guide, job.language, job.format, job.paper]).encode())
+        digest.update(self._once("file", source.loaded.path, file_digest).encode())
+        digest.update(self._once("file", source.catalog_paths.get(job.language), file_digest).encode())
+        digest.update(self._once("tree", source.assets_dir.resolve(), tree_digest).encode())
+        for language in (job.language, source.guide.source_language):  # untranslated text uses the source's fonts
+            for family in font_stack(language):
+                digest.update(self._once("fonts", family, fonts_digest).encode())
+        return digest.hexdigest()
+
+
+class Manifest:
+    """What the output folder holds: per PDF, the key it was built from and its file stamp."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / MANIFEST_NAME
+        self.out_dir = out_dir
+        self.entries: dict[str, dict[str, Any]] = self._load()
+        self.changed = False
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # missing or damaged: everything is simply rebuilt
+        if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
+            return {}
+        documents = data.get("documents")
+        return documents if isinstance(documents, dict) else {}
+
+    def _name(self, path: Path) -> str:
+        return path.resolve().relative_to(self.out_dir.resolve()).as_posix()
+
+    def fresh(self, path: Path, key: str) -> dict[str, Any] | None:
+        """The entry of ``path`` if it was built from ``key`` and is untouched since."""
+        entry = self.entries.get(self._name(path))
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        if entry.get("size") != stat.st_size or entry.get("mtime_ns") != stat.st_mtime_ns:
+            return None
+        return entry
+
+    def record(self, result: JobResult, key: str) -> None:
+        assert result.path is not None
+        stat = result.path.stat()
+        self.entries[self._name(result.path)] = {
+            "key": key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+            "pages": result.pages, "font_size": result.font_size,
+        }
+        self.changed = True
+
+    def forget(self, path: Path) -> None:
+        if self.entries.pop(self._name(path), None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            data = {"version": _MANIFEST_VERSION, "documents": dict(sorted(self.entries.items()))}
+            write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
+            self.changed = False

@@ -1,0 +1,165 @@
+"""Building jobs in worker processes: each imports WeasyPrint once and renders many documents.
+
+The parent hands one job at a time to each idle worker over its own pipe, so it
+always knows which document a worker is on. A worker that dies (killed, out of
+memory, a crash in a C library) fails only that document: its temporary file is
+removed, a fresh worker takes its place and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from generator.build import Builder, Job, JobResult
+from generator.library import load_library
+from generator.outputs import remove_temporaries
+from generator.render import Templates
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Everything a worker needs to set up its own Builder (picklable, for any start method)."""
+
+    content_dir: Path
+    guides: tuple[str, ...]
+    out_dir: Path
+    template_dirs: tuple[Path, ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
+    strict: bool = False
+    timeout: float = 120.0
+
+    def builder(self) -> Builder:
+        library = load_library(self.content_dir, list(self.guides) or None)
+        return Builder(library, self.out_dir, Templates(list(self.template_dirs)), dict(self.params),
+                       self.strict, self.timeout)
+
+
+def _serve(settings: BuildSettings, connection: Connection) -> None:
+    """A worker's life: build each job it is sent until it is sent None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, _exit_cleanly)  # so write_atomic can remove its temporary file
+    builder = settings.builder()
+    while True:
+        job = connection.recv()
+        if job is None:
+            return
+        connection.send(builder.build(job))
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    job: Job | None = None
+
+
+@dataclass
+class WorkerPool:
+    """Runs jobs on ``size`` worker processes; results are reported as they arrive."""
+
+    settings: BuildSettings
+    size: int
+    workers: list[_Worker] = field(default_factory=list)
+
+    def run(self, jobs: list[Job], report: Callable[[JobResult], None],
+            stop: Callable[[], bool] = lambda: False) -> list[JobResult]:
+        queue = deque(jobs)
+        results: list[JobResult] = []
+        try:
+            for _ in range(min(self.size, len(jobs))):
+                self._start()
+            while any(w.job for w in self.workers) or (queue and not stop()):
+                for worker in self.workers:
+                    if worker.job is None and queue and not stop():
+                        worker.job = queue.popleft()
+                        worker.connection.send(worker.job)
+                busy = [w for w in self.workers if w.job is not None]
+                ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+                for worker in busy:
+                    result = self._collect(worker, ready)
+                    if result is not None:
+                        report(result)
+                        results.append(result)
+                if queue and not stop() and len(self.workers) < min(self.size, len(queue)):
+                    self._start()
+        finally:
+            self.close()
+        return results
+
+    def _collect(self, worker: _Worker, ready: list[object]) -> JobResult | None:
+        """The worker's result if it has one, or a failure if it died on its job."""
+        assert worker.job is not None
+        job = worker.job
+        if worker.connection in ready:
+            try:
+                result: JobResult = worker.connection.recv()
+                worker.job = None
+                return result
+            except (EOFError, OSError):
+                pass  # it died while sending: handled below
+        if worker.process.sentinel in ready or not worker.process.is_alive():
+            worker.process.join()
+            self.workers.remove(worker)
+            worker.connection.close()
+            remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)
+            return JobResult(job, error=f"the worker process died while building it ({_exit_reason(worker.process)})")
+        return None
+
+    def _start(self) -> None:
+        parent, child = multiprocessing.Pipe()
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        process = context.Process(target=_serve, args=(self.settings, child), daemon=True)
+        process.start()
+        child.close()
+        self.workers.append(_Worker(process, parent))
+
+    def close(self) -> None:
+        """Let idle workers exit; stop busy ones (only after a second Ctrl-C) and clean up after them."""
+        for worker in self.workers:
+            try:
+                if worker.job is None:
+                    worker.connection.send(None)
+                else:
+                    worker.process.terminate()
+            except (BrokenPipeError, OSError):
+                pass
+        for worker in self.workers:
+            worker.process.join(timeout=10)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            if worker.job is not None:
+                job = worker.job
+                remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)
+            worker.connection.close()
+        self.workers.clear()
+
+
+def _exit_reason(process: multiprocessing.process.BaseProcess) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1

@@ -1,0 +1,218 @@
+"""Worker processes, incremental builds, shards and progress output."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, run_cli
+
+EN_PO = Path("esim-cancel") / "locales" / "en.po"
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, str]]:
+    """Every PDF below a folder: its mtime and a hash of its bytes."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(folder.rglob("*.pdf"))}
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*") if p.suffix == ".tmp" or
+            (p.name.startswith(".") and p.name != ".guidegen-cache.json")]
+
+
+def test_parallel_build_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    one = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh", "-j", "1", "-o", str(serial))
+    two = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh", "-j", "2", "-o", str(parallel))
+    assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
+    assert "6 built, 0 up to date, 0 failed" in two.stdout
+    assert {k: v[1] for k, v in _stamps(serial).items()} == {k: v[1] for k, v in _stamps(parallel).items()}
+
+
+def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGKILL in the middle of writing: the old PDF survives byte for byte and no temporary file remains."""
+    from generator import build, outputs
+
+    out = tmp_path / "out"
+    first = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-o", str(out))
+    assert first.exit_code == 0, first.output
+    before = _stamps(out)
+    victim = out / "en" / "esim-cancel-handout.pdf"
+    original = outputs.write_atomic
+
+    def die_halfway(path: Path, data: bytes) -> None:
+        if path == victim.resolve():  # runs in the worker: write half a temporary file, then be killed
+            name = path.parent / f"{outputs._temporary_prefix(path, os.getpid())}half.tmp"
+            name.write_bytes(data[: len(data) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
+        original(path, data)
+
+    monkeypatch.setattr(build, "write_atomic", die_halfway)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the new PDFs differ from the old ones
+    result = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-j", "2", "-o", str(out))
+    assert result.exit_code == 1
+    assert "en/esim-cancel-handout: the worker process died while building it (killed by SIGKILL)" in result.stderr
+    assert "3 built, 0 up to date, 1 failed" in result.stdout
+    assert "Traceback" not in result.output
+    after = _stamps(out)
+    assert after["en/esim-cancel-handout.pdf"] == before["en/esim-cancel-handout.pdf"]
+    assert all(after[name][1] != before[name][1] for name in after if name != "en/esim-cancel-handout.pdf")
+    assert _leftovers(out) == []
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers")
+def test_real_sigkill_of_a_worker_process(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(CONTENT), "-j", "2",
+                                "--paper", "a4", "--paper", "letter", "-o", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not out.joinpath(".guidegen-cache.json").exists() and not list(out.rglob("*.pdf")):
+        assert time.monotonic() < deadline and process.poll() is None, "the build ended before a PDF appeared"
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert workers, "no worker processes"
+    os.kill(workers[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1, (stdout, stderr)
+    assert b"killed by SIGKILL" in stderr
+    assert b"Traceback" not in stderr
+    assert b"31 built, 0 up to date, 1 failed" in stdout
+    assert _leftovers(out) == []
+    for path in out.rglob("*.pdf"):
+        assert path.read_bytes().rstrip().endswith(b"%%EOF")
+    # The next build makes only the missing document.
+    again = run_cli("build", "--content", str(CONTENT), "--paper", "a4", "--paper", "letter", "-o", str(out))
+    assert again.exit_code == 0, again.output
+    assert "1 built, 31 up to date, 0 failed" in again.stdout
+
+
+def test_nothing_changed_rewrites_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out)).exit_code == 0
+    before = _stamps(out)
+    again = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out))
+    assert again.exit_code == 0
+    assert "0 built, 4 up to date, 0 failed" in again.stdout
+    assert _stamps(out) == before
+
+
+def test_one_changed_string_rebuilds_only_its_language(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("build", "--content", str(content_copy), "-l", "en", "-l", "fr", "-l", "vi", "-o", str(out))
+    assert run_cli(*args).exit_code == 0
+    before = _stamps(out)
+    po = content_copy / EN_PO
+    text = po.read_text(encoding="utf-8")
+    assert 'msgstr "Choose the number to cancel."' in text
+    po.write_text(text.replace('msgstr "Choose the number to cancel."', 'msgstr "Pick the number to cancel."'),
+                  encoding="utf-8")
+    again = run_cli(*args)
+    assert again.exit_code == 0
+    assert "2 built, 4 up to date, 0 failed" in again.stdout
+    after = _stamps(out)
+    changed = sorted(name for name in after if after[name][0] != before[name][0])
+    assert changed == ["en/esim-cancel-checklist.pdf", "en/esim-cancel-handout.pdf"]
+
+
+@pytest.mark.parametrize("change", ["css", "param", "deleted", "edited", "force", "epoch"])
+def test_what_invalidates_a_document(tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    base = ("build", "--content", str(CONTENT), "-l", "en", "-f", "checklist", "--templates", str(templates),
+            "-o", str(out))
+    assert run_cli(*base).exit_code == 0
+    pdf = out / "en" / "esim-cancel-checklist.pdf"
+    extra: tuple[str, ...] = ()
+    if change == "css":
+        (templates / "guide.css").write_text((CONTENT.parent / "templates" / "guide.css").read_text() + "\nh1{color:#333}\n")
+    elif change == "param":
+        extra = ("--param", "provider=Acme")
+    elif change == "deleted":
+        pdf.unlink()
+    elif change == "edited":
+        pdf.write_bytes(pdf.read_bytes() + b"\n% edited\n")
+    elif change == "force":
+        extra = ("--force",)
+    elif change == "epoch":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    again = run_cli(*base, *extra)
+    assert again.exit_code == 0, again.output
+    assert "1 built, 0 up to date, 0 failed" in again.stdout
+
+
+def test_shards_together_make_the_whole_list_without_overlap(tmp_path: Path) -> None:
+    args = ("build", "--content", str(CONTENT), "--paper", "a4", "--paper", "letter", "--list-jobs",
+            "-o", str(tmp_path / "out"))
+    full = [json.loads(line) for line in run_cli(*args).stdout.splitlines()]
+    assert len(full) == 8 * 2 * 2
+    assert set(full[0]) == {"guide", "language", "format", "paper", "output"}
+    shards = [[json.loads(line) for line in run_cli(*args, "--shard", f"{k}/3").stdout.splitlines()] for k in (1, 2, 3)]
+    outputs = [job["output"] for shard in shards for job in shard]
+    assert sorted(outputs) == sorted(job["output"] for job in full)
+    assert len(outputs) == len(set(outputs))
+    assert max(map(len, shards)) - min(map(len, shards)) <= 1
+
+
+def test_shards_build_the_full_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for k in (1, 2):
+        result = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "es", "-l", "vi", "--shard", f"{k}/2",
+                         "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert "3 built" in result.stdout
+    assert len(list(out.rglob("*.pdf"))) == 6
+
+
+@pytest.mark.parametrize("value", ["0/3", "4/3", "1", "a/b", "1/0"])
+def test_bad_shard_is_a_usage_error(value: str) -> None:
+    result = run_cli("build", "--content", str(CONTENT), "--shard", value, "--list-jobs")
+    assert result.exit_code == 2
+    assert "--shard" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    from generator.build import Job, JobResult
+    from generator.progress import Reporter
+
+    ticks = iter([0.0, 1.0, 2.5, 3.0])
+    stream = io.StringIO()
+    reporter = Reporter(2, "bar", stream, clock=lambda: next(ticks))
+    reporter.up_to_date(Job("g", "en", "handout"), {}, "build/en/g-handout.pdf")
+    reporter.result(JobResult(Job("g", "en", "checklist"), path=Path("x.pdf"), pages=1))
+    summary = reporter.finish()
+    drawn = stream.getvalue()
+    assert "1/2  en/g-handout  1.0 s" in drawn
+    assert "2/2  en/g-checklist  2.5 s" in drawn
+    assert drawn.endswith("\r\x1b[K")  # the bar is cleared before the summary
+    assert summary == "1 built, 1 up to date, 0 failed in 3.0 s"
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    quiet = run_cli("build", "--content", str(CONTENT), "-l", "en", "-q", "-o", str(out))
+    assert quiet.exit_code == 0
+    assert quiet.stdout.splitlines()[0].startswith("2 built, 0 up to date, 0 failed")
+    assert len(quiet.stdout.splitlines()) == 1
+    verbose = run_cli("build", "--content", str(CONTENT), "-l", "en", "-v", "-o", str(out))
+    assert verbose.stdout.count("(up to date)") == 2

@@ -161,7 +161,8 @@ class Builder:
         self.strict = strict
         self.timeout = timeout
         self.renderer = Renderer(templates.dirs)
-        self.last_html = ""  # the HTML of the last document laid out (for bench/)
+        self.last_html = ""  # the HTML of the last document laid out, and the files it links to (for bench/)
+        self.last_resources: dict[str, bytes] = {}
 
     def run(self, jobs: list[Job], report: Callable[[JobResult], None],
             stop: Callable[[], bool] = lambda: False) -> list[JobResult]:
@@ -196,12 +197,11 @@ class Builder:
         options = DocumentOptions(job.format, job.paper, self.params)
         assets = source.assets_dir
         if job.format == "checklist":
-            layout = self._fit_checklist(localized, options, ui, result)
+            layout = self._fit_checklist(localized, options, ui, result, assets)
         else:
-            rendered = render_html(localized, options, self.templates, ui=ui, assets_dir=assets)
+            rendered = render_html(localized, options, self.templates, ui=ui, assets_dir=assets, subset_fonts=True)
             check_glyphs(rendered)
-            self.last_html = rendered.html
-            layout = self.renderer.layout(self.last_html, [assets])
+            layout = self._layout(rendered, assets)
         result.ui_missing = list(ui.missing)
         result.warnings = list(self.renderer.warnings)
         if self.strict and (result.fallbacks or result.ui_missing):
@@ -210,17 +210,21 @@ class Builder:
         result.pages = layout.pages
         return self.renderer.write(layout)
 
+    def _layout(self, rendered: RenderedHtml, assets: Path) -> Layout:
+        self.last_html, self.last_resources = rendered.html, rendered.resources
+        return self.renderer.layout(rendered.html, [assets], rendered.resources)
+
     def _fit_checklist(self, localized: LocalizedGuide, options: DocumentOptions, ui: UiStrings,
-                       result: JobResult) -> Layout:
+                       result: JobResult, assets: Path) -> Layout:
         """Lay out the checklist at the largest size that fits one page, down to the floor."""
         floor = CJK_FLOOR_PT if is_cjk(localized.language) else LATIN_FLOOR_PT
         size = CHECKLIST_START_PT
         while True:
-            rendered = render_html(localized, options, self.templates, font_size_pt=size, ui=ui)
+            rendered = render_html(localized, options, self.templates, font_size_pt=size, ui=ui,
+                                   assets_dir=assets, subset_fonts=True)
             if size == CHECKLIST_START_PT:
                 check_glyphs(rendered)
-            self.last_html = rendered.html
-            layout = self.renderer.layout(self.last_html)
+            layout = self._layout(rendered, assets)
             if layout.pages == 1:
                 result.font_size = size
                 return layout

@@ -42,8 +42,10 @@ def _fetcher_class() -> type:
     class TemplateFetcher(URLFetcher):
         """Serves files from the template folders and small ``data:`` URLs; refuses everything else."""
 
-        def __init__(self, base_dir: Path, search_dirs: list[Path], asset_dirs: list[Path]):
+        def __init__(self, base_dir: Path, search_dirs: list[Path], asset_dirs: list[Path],
+                     generated: dict[str, bytes]):
             super().__init__(fail_on_errors=True, allowed_protocols=("file", "data"))
+            self.generated = generated
             self.base_dir = base_dir.resolve()
             self.search_dirs = [d.resolve() for d in search_dirs]
             self.asset_dirs = [d.resolve() for d in asset_dirs]
@@ -57,6 +59,8 @@ def _fetcher_class() -> type:
                 raise FatalURLFetchingError(str(refusal)) from None
 
         def _fetch(self, url: str) -> Any:
+            if url in self.generated:  # made by guidegen for this document (subset fonts)
+                return URLFetcherResponse(url, self.generated[url], {"Content-Type": "font/otf"})
             if url.startswith("data:"):
                 if len(url) > MAX_DATA_URL:
                     raise FetchRefused(f"refused a data: URL of {len(url):,} characters")
@@ -134,12 +138,14 @@ class Renderer:
         self.template_dirs = template_dirs
         self.warnings: list[str] = []
 
-    def layout(self, html: str, asset_dirs: list[Path] | None = None) -> Layout:
-        """Lay out ``html``; it may fetch files of the template folders and of ``asset_dirs``."""
+    def layout(self, html: str, asset_dirs: list[Path] | None = None,
+               generated: dict[str, bytes] | None = None) -> Layout:
+        """Lay out ``html``; it may fetch files of the template folders and of ``asset_dirs``,
+        and the ``generated`` files by their exact URL."""
         HTML = import_weasyprint().HTML
         from weasyprint.urls import FatalURLFetchingError
 
-        fetcher = _fetcher_class()(self.template_dirs[-1], self.template_dirs, asset_dirs or [])
+        fetcher = _fetcher_class()(self.template_dirs[-1], self.template_dirs, asset_dirs or [], generated or {})
         with _weasyprint_warnings() as warnings:
             try:
                 document = HTML(string=html, base_url=self.template_dirs[-1].resolve().as_uri() + "/",

@@ -28,6 +28,7 @@ from generator.languages import babel_locale, direction, maximize
 from generator.localize import LocalizedGuide
 from generator.messages import iter_messages
 from generator.params import fill
+from generator.subsetting import SUFFIX, printed_characters, subset_faces
 from generator.ui import UiStrings, load_ui_strings
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -47,6 +48,7 @@ class RenderedHtml:
     title: str
     ui_missing: list[str]
     printed: list[tuple[str, str, str]]  # (id, text, language) of every string the document prints
+    resources: dict[str, bytes] = field(default_factory=dict)  # generated files the HTML links to (fonts)
 
 
 class Templates:
@@ -98,8 +100,11 @@ def css_content(template: str, **counters: str) -> Markup:
     return Markup(" ".join(parts) or '""')
 
 
-def _font_list(language: str) -> Markup:
-    return Markup(", ".join(css_string(f) for f in font_stack(language)))
+def _font_list(language: str, subset: frozenset[str] = frozenset()) -> Markup:
+    """The CSS font-family list of a language; families in ``subset`` go first as their subset."""
+    names = [name for family in font_stack(language)
+             for name in ((family + SUFFIX, family) if family in subset else (family,))]
+    return Markup(", ".join(css_string(name) for name in names))
 
 
 def number_text(number: int, language: str) -> str:
@@ -130,10 +135,12 @@ def _asset_url(assets_dir: Path | None, name: str) -> str:
 
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
                 *, font_size_pt: float | None = None, ui: UiStrings | None = None,
-                assets_dir: Path | None = None) -> RenderedHtml:
+                assets_dir: Path | None = None, subset_fonts: bool = False) -> RenderedHtml:
     """The HTML of one document; ``font_size_pt`` overrides the checklist's base size.
 
-    Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder).
+    Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
+    ``subset_fonts``, large (CJK) fonts are cut down to the document's characters
+    first (see ``subsetting``), which keeps the PDF small.
     """
     guide = localized.guide
     language = localized.language
@@ -141,6 +148,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     ui = ui or load_ui_strings(language, templates.dirs)
     locale = babel_locale(language)
     messages = list(iter_messages(guide))
+    fallback_languages = sorted({getattr(m.source, "language", language) for m in messages} - {language})
     title = plain_text(guide.title if options.format == "handout" else guide.checklist.title, params)
     context = {
         "guide": guide,
@@ -151,8 +159,8 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "script": maximize(language).script,
             "cjk": is_cjk(language),
             "fonts": _font_list(language),
-            "fallback_fonts": {tag: _font_list(tag) for tag in sorted({getattr(m.source, "language", language)
-                               for m in messages} - {language})},
+            "fallback_fonts": {tag: _font_list(tag) for tag in fallback_languages},
+            "font_faces": [],
             "paper": PAPERS[options.paper],
             "title": title,
             "description": plain_text(guide.summary, params),
@@ -166,15 +174,29 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
         "asset_url": lambda name: _asset_url(assets_dir, name),
         "_": ui,
         "css_content": css_content,
+        "css_string": css_string,
         "number": lambda n: number_text(n, language),
     }
-    try:
-        html = templates.env.get_template(f"{options.format}.html.j2").render(context)
-    except jinja2.TemplateError as error:
-        where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
-        raise GuidegenError(f"template {where}{options.format}.html.j2: {error}") from None
+    html = _render(templates, options.format, context)
+    faces = []
+    if subset_fonts:
+        families = [f for tag in [language, *fallback_languages] for f in font_stack(tag)]
+        faces = subset_faces(families, printed_characters(html))
+        if faces:
+            subset = frozenset(face.family.removesuffix(SUFFIX) for face in faces)
+            context["doc"].update(fonts=_font_list(language, subset), font_faces=faces,
+                                  fallback_fonts={tag: _font_list(tag, subset) for tag in fallback_languages})
+            html = _render(templates, options.format, context)
     in_checklist = options.format == "checklist"
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
                for m in messages if (m.path[0] == "checklist") == in_checklist]
     printed += [(f"template string '{msgid}'", text, language) for msgid, text in ui.used.items()]
-    return RenderedHtml(html, title, list(ui.missing), printed)
+    return RenderedHtml(html, title, list(ui.missing), printed, {face.url: face.data for face in faces})
+
+
+def _render(templates: Templates, format_: str, context: dict[str, object]) -> str:
+    try:
+        return templates.env.get_template(f"{format_}.html.j2").render(context)
+    except jinja2.TemplateError as error:
+        where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        raise GuidegenError(f"template {where}{format_}.html.j2: {error}") from None

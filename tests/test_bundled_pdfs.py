@@ -113,3 +113,11 @@ def test_source_date_epoch_sets_the_pdf_dates(tmp_path, monkeypatch) -> None:  #
     assert run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist", "-o", str(out)).exit_code == 0
     date = pdf_reader(out / "en" / "esim-cancel-checklist.pdf").metadata.creation_date
     assert date.isoformat().startswith("2023-11-14T22:13:20")
+
+
+@pytest.mark.parametrize("language, format_, limit_kb", [
+    ("en", "checklist", 40), ("zh-CN", "handout", 200), ("zh-TW", "handout", 200), ("ko", "handout", 200),
+])
+def test_pdfs_stay_small(built: Built, language: str, format_: str, limit_kb: int) -> None:
+    """CJK fonts are subset before layout; without that a Chinese handout is about 340 KB."""
+    assert built.pdf(language, format_).stat().st_size <= limit_kb * 1024

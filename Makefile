@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]' || echo "typst not installed: the bench runs without its Typst columns"
 	$(BIN)/python bench/bench.py
 
 clean:

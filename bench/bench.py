@@ -1,28 +1,44 @@
-"""Per-document timings of the bundled guides, to keep the overhead over layout visible.
+"""Benchmark of the bundled library: where guidegen stands against its floor and its fastest peer.
 
-Run with ``make bench`` (or ``.venv/bin/python bench/bench.py [--repeat N]``). For
-every guide, language and format it prints the median of:
+Run with ``make bench`` (or ``.venv/bin/python bench/bench.py [--repeat N]``). Prints:
 
-- layout: WeasyPrint's layout of the final HTML alone (the floor);
-- total: content → HTML → PDF bytes on disk, in a warm process;
-- ratio total/layout, and the PDF size.
+1. Per document (medians, warm process): layout, WeasyPrint's layout of the final
+   HTML alone (the floor); total, content → HTML → PDF bytes on disk; their
+   ratio; the PDF size. For handouts also Typst: ``typst.compile`` of the same
+   content through ``bench/handout.typ`` (one-shot, and a reused compiler), and
+   the ratio of our total to Typst's one-shot time.
+2. The whole bundled build with ``-j 1`` and ``-j N`` (fresh processes, --force), and their ratio.
+3. A no-op rebuild (nothing changed), and ``guidegen --help`` start-up.
+4. Peak resident memory of a process building every document back to back, and of the workers.
+
+Typst is optional: ``pip install typst`` (the ``bench`` extra) to get its columns.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.build import Builder, Job, plan_jobs  # noqa: E402
-from generator.library import load_library  # noqa: E402
+from generator.fonts import font_stack  # noqa: E402
+from generator.inline import plain_text  # noqa: E402
+from generator.library import Library, load_library  # noqa: E402
 from generator.render import Templates  # noqa: E402
+from generator.ui import load_ui_strings  # noqa: E402
+from generator.workers import default_workers  # noqa: E402
+
+GUIDEGEN = [sys.executable, "-m", "generator"]
 
 
 def main() -> None:
@@ -30,16 +46,40 @@ def main() -> None:
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"WeasyPrint {_version('weasyprint')}, Typst {_version('typst') or 'not installed'}\n")
+    # Whole builds first: child processes inherit this process's peak memory figure (ru_maxrss
+    # survives exec on Linux), and it is still small before the per-document part loads WeasyPrint.
+    whole_builds(args.content, max(1, args.repeat // 2))
+    print()
+    per_document(load_library(args.content), args.repeat)
 
-    library = load_library(args.content)
+
+def _version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def per_document(library: Library, repeat: int) -> None:
     jobs, _ = plan_jobs(library, [], [], ["handout", "checklist"], "a4")
+    typst = _typst()
     with tempfile.TemporaryDirectory() as scratch:
         builder = Builder(library, Path(scratch), Templates())
         builder.build(jobs[0])  # warm up: imports, fonts, caches
-        print(f"{'document':<32} {'layout s':>9} {'total s':>9} {'ratio':>6} {'size KB':>8}")
+        print(f"{'document':<30} {'layout s':>8} {'total s':>8} {'ratio':>6} {'KB':>6} "
+              f"{'typst s':>8} {'reused s':>8} {'ours/typst':>10}")
         for job in jobs:
-            layout, total, size = measure(builder, job, args.repeat)
-            print(f"{job.label:<32} {layout:9.3f} {total:9.3f} {total / layout:6.2f} {size / 1024:8.1f}")
+            layout, total, size = measure(builder, job, repeat)
+            line = f"{job.label:<30} {layout:8.3f} {total:8.3f} {total / layout:6.2f} {size / 1024:6.1f}"
+            if typst and job.format == "handout":
+                one_shot, reused = time_typst(typst, library, job, repeat)
+                line += f" {one_shot:8.3f} {reused:8.3f} {total / one_shot:10.2f}"
+            print(line)
+    print()
 
 
 def measure(builder: Builder, job: Job, repeat: int) -> tuple[float, float, int]:
@@ -51,13 +91,138 @@ def measure(builder: Builder, job: Job, repeat: int) -> tuple[float, float, int]
         totals.append(time.perf_counter() - started)
         if not result.ok:
             raise SystemExit(f"{job.label}: {result.error}")
-    html = builder.last_html
+    html, resources = builder.last_html, builder.last_resources
+    assets = [builder.library.get(job.guide).assets_dir]
     for _ in range(repeat):
         started = time.perf_counter()
-        builder.renderer.layout(html)
+        builder.renderer.layout(html, assets, resources)
         layouts.append(time.perf_counter() - started)
     assert result is not None and result.path is not None
     return statistics.median(layouts), statistics.median(totals), result.path.stat().st_size
+
+
+def _typst() -> Any:
+    try:
+        import typst
+    except ImportError:
+        return None
+    return typst
+
+
+def typst_data(library: Library, job: Job) -> dict[str, Any]:
+    """The handout's localized content as the JSON ``bench/handout.typ`` reads."""
+    from babel.dates import format_date
+
+    from generator.languages import babel_locale
+
+    source = library.get(job.guide)
+    guide = source.localized(job.language).guide
+    ui = load_ui_strings(job.language, Templates().dirs)
+    params = dict(guide.params)
+
+    def text(value: str) -> str:
+        return plain_text(value, params)
+
+    blocks: list[dict[str, Any]] = []
+
+    def walk(items: list[Any], level: int) -> None:
+        for b in items:
+            if b.type == "section":
+                blocks.append({"type": "heading", "level": level, "text": text(b.title)})
+                walk(b.blocks, level + 1)
+            elif b.type == "paragraph":
+                blocks.append({"type": "paragraph", "text": text(b.text)})
+            elif b.type == "list":
+                blocks.append({"type": "list", **({"intro": text(b.intro)} if b.intro else {}),
+                               "items": [{"text": text(i.text), **({"title": text(i.title)} if i.title else {})}
+                                         for i in b.items]})
+            elif b.type == "procedure":
+                blocks.append({"type": "procedure", "level": level, "steps": _steps(b.steps, text),
+                               **({"title": text(b.title)} if b.title else {}),
+                               **({"intro": text(b.intro)} if b.intro else {})})
+            elif b.type == "alternatives":
+                if b.intro:
+                    blocks.append({"type": "paragraph", "text": text(b.intro)})
+                for number, option in enumerate(b.options, 1):
+                    blocks.append({"type": "option", "level": level, "label": str(ui("Option {number}", number=number)),
+                                   "title": text(option.title), "steps": _steps(option.steps, text),
+                                   **({"summary": text(option.summary)} if option.summary else {})})
+            elif b.type == "callout":
+                label = {"warning": "Warning", "tip": "Tip", "note": "Note"}[b.kind]
+                blocks.append({"type": "callout", "label": str(ui(label)), "text": text(b.text),
+                               **({"title": text(b.title)} if b.title else {})})
+
+    walk(guide.blocks, 2)
+    return {"title": text(guide.title), "summary": text(guide.summary), "lang": job.language.split("-")[0],
+            "revision": str(ui("Revised {date}", date=format_date(guide.revision, format="long",
+                                                                   locale=babel_locale(job.language)))),
+            "fonts": [*font_stack(job.language), "Noto Sans"], "blocks": blocks}
+
+
+def _steps(steps: list[Any], text: Any) -> list[dict[str, str]]:
+    return [{"text": text(s.text), **({"note": text(s.note)} if s.note else {})} for s in steps]
+
+
+def time_typst(typst: Any, library: Library, job: Job, repeat: int) -> tuple[float, float]:
+    """Median seconds of a one-shot ``typst.compile`` and of a reused compiler's re-render."""
+    source = str(ROOT / "bench" / "handout.typ")
+    inputs = {"data": json.dumps(typst_data(library, job), ensure_ascii=False)}
+    one_shot, reused = [], []
+    typst.compile(source, sys_inputs=inputs)  # warm the font cache, as our warm-up does
+    for _ in range(repeat):
+        started = time.perf_counter()
+        typst.compile(source, sys_inputs=inputs)
+        one_shot.append(time.perf_counter() - started)
+    compiler = typst.Compiler(source, sys_inputs=inputs)
+    compiler.compile()
+    for _ in range(repeat):
+        started = time.perf_counter()
+        compiler.compile()
+        reused.append(time.perf_counter() - started)
+    return statistics.median(one_shot), statistics.median(reused)
+
+
+def _run(*args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([*GUIDEGEN, *args], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def whole_builds(content: Path, repeat: int) -> None:
+    cores = default_workers()
+    with tempfile.TemporaryDirectory() as scratch:
+        out = str(Path(scratch) / "out")
+        build = ("build", "--content", str(content), "-o", out, "--force", "-q")
+        serial = statistics.median(_run(*build, "-j", "1") for _ in range(repeat))
+        parallel = statistics.median(_run(*build, "-j", str(cores)) for _ in range(repeat))
+        noop = statistics.median(_run("build", "--content", str(content), "-o", out, "-q") for _ in range(repeat))
+        start = statistics.median(_run("--help") for _ in range(repeat))
+        print(f"whole bundled build, -j 1: {serial:.2f} s, -j {cores}: {parallel:.2f} s, ratio {serial / parallel:.2f}")
+        print(f"no-op rebuild: {noop:.2f} s")
+        print(f"guidegen --help: {start:.2f} s")
+        papers = ("--paper", "a4", "--paper", "letter", "--paper", "a5")
+        print(f"peak memory, one process building {_count(content, papers)} documents back to back: "
+              f"{_peak_rss(*build, *papers, '-j', '1', children=False):.0f} MB; "
+              f"largest of {cores} workers: {_peak_rss(*build, *papers, '-j', str(cores), children=True):.0f} MB")
+
+
+def _count(content: Path, papers: tuple[str, ...]) -> int:
+    jobs = subprocess.run([*GUIDEGEN, "build", "--content", str(content), *papers, "--list-jobs"],
+                          check=True, cwd=ROOT, capture_output=True, text=True).stdout
+    return len(jobs.splitlines())
+
+
+def _peak_rss(*args: str, children: bool) -> float:
+    """Peak resident memory (MB) of a build process, or of the largest of its workers."""
+    if children:
+        peak = "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss"
+    else:  # VmHWM starts afresh at exec, unlike ru_maxrss
+        peak = "next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))"
+    code = ("import resource, sys\nfrom generator.cli import main\n"
+            f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+            f"print({peak}, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
 if __name__ == "__main__":

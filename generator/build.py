@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class JobResult:
     ui_missing: list[str] = field(default_factory=list)
     font_size: float | None = None
     warnings: list[str] = field(default_factory=list)  # logged by WeasyPrint
+    seconds: float = 0.0  # how long it took, to schedule the slowest first next time
 
     @property
     def ok(self) -> bool:
@@ -179,6 +181,7 @@ class Builder:
     def build(self, job: Job, path: Path | None = None) -> JobResult:
         """Build one document to ``path`` (default: its place in the output folder)."""
         result = JobResult(job)
+        started = time.perf_counter()
         try:
             source = self.library.get(job.guide)
             path = path or job.output(self.out_dir)
@@ -188,6 +191,7 @@ class Builder:
             result.path = path
         except GuidegenError as error:
             result.error = str(error)
+        result.seconds = time.perf_counter() - started
         return result
 
     def render(self, source: GuideSource, job: Job, result: JobResult) -> bytes:

@@ -160,9 +160,21 @@ class Manifest:
         stat = result.path.stat()
         self.entries[self._name(result.path)] = {
             "key": key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "pages": result.pages, "font_size": result.font_size,
+            "pages": result.pages, "font_size": result.font_size, "seconds": round(result.seconds, 3),
         }
         self.changed = True
+
+    def slowest_first(self, jobs: list[Job], out_dir: Path) -> list[Job]:
+        """Jobs ordered by how long they took last time (handouts first when unknown).
+
+        Workers then end together instead of one finishing a long document alone.
+        """
+        def cost(job: Job) -> float:
+            entry = self.entries.get(self._name(job.output(out_dir)))
+            seconds = entry.get("seconds") if isinstance(entry, dict) else None
+            return seconds if isinstance(seconds, (int, float)) else (1.0 if job.format == "handout" else 0.5)
+
+        return sorted(jobs, key=cost, reverse=True)
 
     def forget(self, path: Path) -> None:
         if self.entries.pop(self._name(path), None) is not None:

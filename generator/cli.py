@@ -158,6 +158,8 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
             manifest.forget(result.job.output(output))
 
     size = min(workers or default_workers(), len(todo))
+    if size > 1:
+        todo = manifest.slowest_first(todo, output)
     with _graceful_interrupt() as interrupted:
         try:
             if size > 1:

@@ -65,7 +65,7 @@ def _version(name: str) -> str:
 
 
 def per_document(library: Library, repeat: int) -> None:
-    jobs, _ = plan_jobs(library, [], [], ["handout", "checklist"], "a4")
+    jobs, _ = plan_jobs(library, [], [], ["handout", "checklist"])
     typst = _typst()
     with tempfile.TemporaryDirectory() as scratch:
         builder = Builder(library, Path(scratch), Templates())

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.booklet import impose_booklet
 from generator.errors import GuidegenError
 from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
+from generator.formats import PrintOptions
 from generator.glyphs import find_printed_gaps
-from generator.languages import english_name, native_name
+from generator.languages import direction, english_name, native_name
 from generator.library import GuideSource, Library
 from generator.localize import Fallback, LocalizedGuide
-from generator.formats import DEFAULT_PAPER
 from generator.outputs import output_path, write_atomic
 from generator.render import DocumentOptions, RenderedHtml, Templates, render_html
 from generator.ui import UiStrings, load_ui_strings
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 CHECKLIST_START_PT = 14.0
 CHECKLIST_STEP_PT = 0.5
+LARGE_CHECKLIST_START_PT = 20.0
+LARGE_PRINT_FLOOR_PT = 18.0  # large print never goes below 18 pt
 
 
 @dataclass(frozen=True, order=True)
@@ -38,12 +41,16 @@ class Job:
     guide: str
     language: str
     format: str
-    paper: str = DEFAULT_PAPER
+    options: PrintOptions = PrintOptions()
+
+    @property
+    def paper(self) -> str:
+        return self.options.paper
 
     @property
     def variant(self) -> str:
         """What sets this document apart from the default one of its format, for its file name."""
-        return "" if self.paper == DEFAULT_PAPER else self.paper
+        return self.options.variant
 
     @property
     def label(self) -> str:
@@ -57,7 +64,7 @@ class Job:
         import json
 
         return json.dumps({"guide": self.guide, "language": self.language, "format": self.format,
-                           "paper": self.paper, "output": str(self.output(out_dir))}, ensure_ascii=False)
+                           **self.options.as_dict(), "output": str(self.output(out_dir))}, ensure_ascii=False)
 
 
 @dataclass
@@ -71,6 +78,8 @@ class JobResult:
     font_size: float | None = None
     warnings: list[str] = field(default_factory=list)  # logged by WeasyPrint
     seconds: float = 0.0  # how long it took, to schedule the slowest first next time
+    columns: int = 1  # a checklist that only fits in two
+    sheets: int = 0  # of an imposed booklet
 
     @property
     def ok(self) -> bool:
@@ -82,7 +91,7 @@ def describe_languages(tags: Iterable[str]) -> str:
 
 
 def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], formats: list[str],
-              papers: list[str] | str = DEFAULT_PAPER) -> tuple[list[Job], list[str]]:
+              variants: list[PrintOptions] | None = None) -> tuple[list[Job], list[str]]:
     """The jobs for a request, and an error per (guide, language) that cannot be served.
 
     ``languages`` empty or containing ``all`` means every language of each guide.
@@ -101,8 +110,8 @@ def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], form
                     errors.append(f"{guide_id}: no '{requested}' version; available: {describe_languages(source.languages)}")
                 elif found not in chosen:
                     chosen.append(found)
-        jobs.extend(Job(guide_id, lang, fmt, paper) for lang in chosen for fmt in formats
-                    for paper in ([papers] if isinstance(papers, str) else papers))
+        jobs.extend(Job(guide_id, lang, fmt, options.for_format(fmt)) for lang in chosen for fmt in formats
+                    for options in (variants or [PrintOptions()]))
     return jobs, errors
 
 
@@ -198,7 +207,7 @@ class Builder:
         localized = source.localized(job.language)
         ui = load_ui_strings(job.language, self.templates.dirs)
         result.fallbacks = localized.fallbacks
-        options = DocumentOptions(job.format, job.paper, self.params)
+        options = DocumentOptions(job.format, job.options, self.params)
         assets = source.assets_dir
         if job.format == "checklist":
             layout = self._fit_checklist(localized, options, ui, result, assets)
@@ -206,13 +215,19 @@ class Builder:
             rendered = render_html(localized, options, self.templates, ui=ui, assets_dir=assets, subset_fonts=True)
             check_glyphs(rendered)
             layout = self._layout(rendered, assets)
+            if job.options.duplex and layout.pages % 2:
+                layout = self._layout(render_html(localized, options, self.templates, ui=ui, assets_dir=assets,
+                                                  subset_fonts=True, duplex_pad=True), assets)
         result.ui_missing = list(ui.missing)
         result.warnings = list(self.renderer.warnings)
         if self.strict and (result.fallbacks or result.ui_missing):
             raise GuidegenError(f"{len(result.fallbacks) + len(result.ui_missing)} string(s) not translated (--strict): "
                                 + ", ".join([f.context for f in result.fallbacks] + result.ui_missing))
         result.pages = layout.pages
-        return self.renderer.write(layout)
+        data = self.renderer.write(layout, archival=job.options.pdf_a)
+        if job.options.booklet:
+            data, result.sheets = impose_booklet(data, job.paper, right_to_left=direction(job.language) == "rtl")
+        return data
 
     def _layout(self, rendered: RenderedHtml, assets: Path) -> Layout:
         self.last_html, self.last_resources = rendered.html, rendered.resources
@@ -220,20 +235,24 @@ class Builder:
 
     def _fit_checklist(self, localized: LocalizedGuide, options: DocumentOptions, ui: UiStrings,
                        result: JobResult, assets: Path) -> Layout:
-        """Lay out the checklist at the largest size that fits one page, down to the floor."""
-        floor = CJK_FLOOR_PT if is_cjk(localized.language) else LATIN_FLOOR_PT
-        size = CHECKLIST_START_PT
-        while True:
-            rendered = render_html(localized, options, self.templates, font_size_pt=size, ui=ui,
-                                   assets_dir=assets, subset_fonts=True)
-            if size == CHECKLIST_START_PT:
-                check_glyphs(rendered)
-            layout = self._layout(rendered, assets)
-            if layout.pages == 1:
-                result.font_size = size
-                return layout
-            if size - CHECKLIST_STEP_PT < floor - 1e-9:
-                raise GuidegenError(
-                    f"checklist does not fit on one page even at {size:g} pt: "
-                    f"{layout.overflow:.0%} of a page too much; shorten or remove items")
-            size -= CHECKLIST_STEP_PT
+        """Lay out the checklist on one page: the largest type that fits, down to the floor;
+        then the same in two columns; else fail, saying by how much it is over."""
+        large = options.print.large_print
+        start = LARGE_CHECKLIST_START_PT if large else CHECKLIST_START_PT
+        floor = LARGE_PRINT_FLOOR_PT if large else (CJK_FLOOR_PT if is_cjk(localized.language) else LATIN_FLOOR_PT)
+        sizes = [start - CHECKLIST_STEP_PT * i for i in range(int((start - floor) / CHECKLIST_STEP_PT + 1e-9) + 1)]
+        overflow = float("inf")  # the least overflow seen: how much shorter the checklist must get
+        for columns in (1, 2):
+            for size in sizes:
+                rendered = render_html(localized, options, self.templates, font_size_pt=size, columns=columns,
+                                       ui=ui, assets_dir=assets, subset_fonts=True)
+                if size == start and columns == 1:
+                    check_glyphs(rendered)
+                layout = self._layout(rendered, assets)
+                if layout.pages == 1:
+                    result.font_size, result.columns = size, columns
+                    return layout
+                overflow = min(overflow, layout.overflow)
+        raise GuidegenError(
+            f"checklist does not fit on one page even at {sizes[-1]:g} pt in two columns: "
+            f"{overflow:.0%} of a page too much; shorten or remove items")

@@ -110,7 +110,7 @@ class Fingerprints:
     def key(self, job: Job) -> str:
         source = self.library.get(job.guide)
         digest = hashlib.sha256(self._shared.encode())
-        digest.update(json.dumps([job.guide, job.language, job.format, job.paper]).encode())
+        digest.update(json.dumps([job.guide, job.language, job.format, job.options.as_dict()]).encode())
         digest.update(self._once("file", source.loaded.path, file_digest).encode())
         digest.update(self._once("file", source.catalog_paths.get(job.language), file_digest).encode())
         digest.update(self._once("tree", source.assets_dir.resolve(), tree_digest).encode())

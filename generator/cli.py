@@ -18,6 +18,7 @@ from generator.formats import DEFAULT_PAPER, FORMATS, PAPERS
 
 if TYPE_CHECKING:
     from generator.build import Job, JobResult
+    from generator.formats import PrintOptions
     from generator.library import Library
 
 class _Group(click.Group):
@@ -41,6 +42,37 @@ class _Group(click.Group):
 content_option = click.option(
     "--content", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True,
     help="Folder with one sub-folder per guide.")
+def print_options(command: "click.decorators.FC") -> "click.decorators.FC":
+    """The options that shape a document for print, shared by build and render."""
+    for option in reversed([
+        click.option("--large-print", is_flag=True, help="Body type 18 pt or more, larger headings, more spacing."),
+        click.option("--duplex", is_flag=True, help="Pad handouts to an even page count (two-sided printing)."),
+        click.option("--booklet", is_flag=True,
+                     help="Impose handouts as a saddle-stitched booklet: half-size pages two-up on PAPER sheets."),
+        click.option("--bleed", "bleed", metavar="LENGTH", default="0mm",
+                     help="Bleed around each page for a print shop, e.g. 3mm."),
+        click.option("--marks", is_flag=True, help="Crop and registration marks (use with --bleed)."),
+        click.option("--pdf-a", "pdf_a", is_flag=True, help="PDF/A-3u for archiving (still tagged for accessibility)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _variants(papers: tuple[str, ...], large_print: bool, duplex: bool, booklet: bool, bleed: str, marks: bool,
+              pdf_a: bool) -> list["PrintOptions"]:
+    from generator.formats import PrintOptions, parse_bleed
+
+    try:
+        bleed_mm = parse_bleed(bleed)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--bleed") from None
+    if booklet and (bleed_mm or marks):
+        raise click.UsageError("--booklet cannot be combined with --bleed or --marks: a booklet is imposed "
+                               "on whole sheets; ask the print shop to trim the folded booklet instead")
+    return [PrintOptions(paper, large_print, duplex, booklet, bleed_mm, marks, pdf_a)
+            for paper in (papers or (DEFAULT_PAPER,))]
+
+
 templates_option = click.option(
     "--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder of templates searched before the bundled ones (override any file by name).")
@@ -91,10 +123,12 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @click.option("--list-jobs", is_flag=True, help="Print the jobs as JSON lines and exit without building.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="One line per document, also for those that are up to date.")
+@print_options
 @templates_option
 def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], formats: tuple[str, ...],
           papers: tuple[str, ...], output: Path, params: tuple[str, ...], strict: bool, timeout: float,
           workers: int | None, force: bool, shard_text: str | None, list_jobs: bool, quiet: bool, verbose: bool,
+          large_print: bool, duplex: bool, booklet: bool, bleed: str, marks: bool, pdf_a: bool,
           templates_dir: Path | None) -> None:
     """Build PDFs: every guide, language and format unless narrowed down.
 
@@ -105,12 +139,13 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     from generator.library import load_library
 
     shard = _shard(shard_text)
+    variants = _variants(papers, large_print, duplex, booklet, bleed, marks, pdf_a)
     overrides = _parse_params(params)
     library = load_library(content, list(guides) or None)
     for problem in library.problems:
         click.echo(f"error: {problem}", err=True)
     jobs, errors = plan_jobs(library, [g for g in guides if g in library.guides], list(languages),
-                             list(formats or FORMATS), list(papers or [DEFAULT_PAPER]))
+                             list(formats or FORMATS), variants)
     if errors and not jobs:
         raise GuidegenError("\n".join(errors))
     for message in errors:
@@ -219,9 +254,11 @@ def _graceful_interrupt() -> Iterator[threading.Event]:
               help="PDF file to write. Default: <guide>-<format>.<language>.pdf in the current folder.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Override a guide parameter.")
 @click.option("--strict", is_flag=True, help="Fail if any string is not translated.")
+@print_options
 @templates_option
 def render(guide: str, content: Path, language: str | None, format_: str, paper: str, output: Path | None,
-           params: tuple[str, ...], strict: bool, templates_dir: Path | None) -> None:
+           params: tuple[str, ...], strict: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
+           marks: bool, pdf_a: bool, templates_dir: Path | None) -> None:
     """Make one document for one reader, in their language."""
     import os
 
@@ -231,6 +268,7 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
     from generator.progress import Reporter
 
     overrides = _parse_params(params)
+    options = _variants((paper,), large_print, duplex, booklet, bleed, marks, pdf_a)[0].for_format(format_)
     library = load_library(content, [guide])
     if library.problems:
         raise ContentError(library.problems)
@@ -241,9 +279,10 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
         origin = "" if language else " (from the environment; choose another with --lang)"
         raise GuidegenError(f"{guide}: no '{requested}' version{origin}; available: "
                             f"{describe_languages(source.languages)}")
-    target = output or Path(f"{guide}-{format_}.{found}.pdf")
+    variant = f"-{options.variant}" if options.variant else ""
+    target = output or Path(f"{guide}-{format_}{variant}.{found}.pdf")
     builder = Builder(library, target.parent, _templates(templates_dir), overrides, strict)
-    result = builder.build(Job(guide, found, format_, paper), target.resolve())
+    result = builder.build(Job(guide, found, format_, options), target.resolve())
     Reporter(1, "lines").result(result)
     if not result.ok:
         sys.exit(1)

@@ -20,6 +20,11 @@ from generator.assets import AssetProblem, read_image
 from generator.errors import GuidegenError
 
 MAX_DATA_URL = 256_000
+# PDF/A-3u written by WeasyPrint carries pdfaid in its XMP; this adds that it is PDF/UA-1 too.
+PDFUA_XMP_URL = "file:///guidegen-generated/pdfua.xmp"
+PDFUA_XMP = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+             b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>'
+             b'</rdf:RDF>')
 
 
 @dataclass
@@ -101,20 +106,22 @@ class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        (self.errors if record.levelno >= logging.ERROR else self.messages).append(record.getMessage())
 
 
 @contextmanager
-def _weasyprint_warnings() -> Iterator[list[str]]:
+def _weasyprint_log() -> Iterator[_Collect]:
+    """WeasyPrint's warnings and errors while the block runs (it logs them, it does not raise)."""
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
     logger.addHandler(handler)
     previous = logger.propagate
     logger.propagate = False
     try:
-        yield handler.messages
+        yield handler
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
@@ -145,26 +152,37 @@ class Renderer:
         HTML = import_weasyprint().HTML
         from weasyprint.urls import FatalURLFetchingError
 
-        fetcher = _fetcher_class()(self.template_dirs[-1], self.template_dirs, asset_dirs or [], generated or {})
-        with _weasyprint_warnings() as warnings:
+        generated = {**(generated or {}), PDFUA_XMP_URL: PDFUA_XMP}
+        fetcher = _fetcher_class()(self.template_dirs[-1], self.template_dirs, asset_dirs or [], generated)
+        with _weasyprint_log() as log:
             try:
                 document = HTML(string=html, base_url=self.template_dirs[-1].resolve().as_uri() + "/",
                                 url_fetcher=fetcher).render()
             except FatalURLFetchingError:
                 raise GuidegenError("; ".join(fetcher.refused) or "a resource could not be fetched") from None
-        self.warnings = warnings
+        self.warnings = log.messages + log.errors
         layout = Layout(document, len(document.pages), _overflow(document), fetcher.refused)
         _fail_on_refusals(layout)
         return layout
 
-    def write(self, layout: Layout) -> bytes:
-        """The PDF bytes. Images inside SVG are fetched only now, while drawing."""
-        with _weasyprint_warnings() as warnings:
-            data = layout.document.write_pdf()
-        self.warnings += warnings
+    def write(self, layout: Layout, archival: bool = False) -> bytes:
+        """The PDF bytes: tagged PDF/UA-1, or with ``archival`` PDF/A-3u that is tagged too.
+
+        WeasyPrint only logs what makes a tagged PDF inaccessible (no document
+        language, an image without alt text); here that fails the document.
+        Images inside SVG are fetched only now, while drawing.
+        """
+        options: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+        if archival:
+            options = {"pdf_variant": "pdf/a-3u", "pdf_tags": True, "xmp_metadata": [PDFUA_XMP_URL]}
+        with _weasyprint_log() as log:
+            data = layout.document.write_pdf(**options)
+        self.warnings += log.messages
         del layout.document
         _collect_garbage()
         _fail_on_refusals(layout)
+        if log.errors:
+            raise GuidegenError("not accessible as tagged PDF: " + "; ".join(dict.fromkeys(log.errors)))
         return data
 
 
@@ -193,16 +211,16 @@ def _fail_on_refusals(layout: Layout) -> None:
 
 
 def _overflow(document: Any) -> float:
-    """How far the content runs past the first page, in pages (0 when it fits)."""
-    pages = document.pages
-    if len(pages) <= 1:
-        return 0.0
-    last = pages[-1]._page_box
-    content_bottom = max((_content_bottom(child) for child in last.children
-                          if type(child).__name__ != "MarginBox"), default=0.0)
-    body_height = last.height - last.margin_top - last.margin_bottom
-    used = max(0.0, content_bottom - last.content_box_y())
-    return (len(pages) - 2) + (used / body_height if body_height else 1.0)
+    """How much content runs past the first page, in pages (0 when it fits)."""
+    over = 0.0
+    for page in document.pages[1:]:
+        box = page._page_box
+        content_bottom = max((_content_bottom(child) for child in box.children
+                              if type(child).__name__ != "MarginBox"), default=0.0)
+        body_height = box.height - box.margin_top - box.margin_bottom
+        used = max(0.0, content_bottom - box.content_box_y())
+        over += min(1.0, used / body_height) if body_height else 1.0
+    return over
 
 
 def _content_bottom(box: Any) -> float:

@@ -24,6 +24,18 @@ _BAR_WIDTH = 24
 _CLEAR = "\r\x1b[K"  # back to the start of the line, erase it
 
 
+def describe(result: JobResult) -> str:
+    """``3 pages``, ``1 page, 12.5 pt, two columns``, ``6 pages, booklet of 2 sheets``."""
+    parts = [f"{result.pages} page{'s' if result.pages != 1 else ''}"]
+    if result.font_size:
+        parts.append(f"{result.font_size:g} pt")
+    if result.columns == 2:
+        parts.append("two columns")
+    if result.sheets:
+        parts.append(f"booklet of {result.sheets} sheet{'s' if result.sheets != 1 else ''}")
+    return ", ".join(parts)
+
+
 @dataclass
 class Reporter:
     total: int
@@ -67,9 +79,7 @@ class Reporter:
             self._line(f"failed  {result.job.label}: {result.error}", err=True)
         if result.ok and self.mode in ("lines", "verbose"):
             assert result.path is not None
-            size = f", {result.font_size:g} pt" if result.font_size else ""
-            pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
-            self._line(f"built   {display_path(result.path)} ({pages}{size})")
+            self._line(f"built   {display_path(result.path)} ({describe(result)})")
         if result.ok and self.mode != "quiet":
             self._warnings(result)
         self._draw()

@@ -22,7 +22,7 @@ from generator import __version__
 from generator.assets import AssetProblem, asset_path
 from generator.errors import GuidegenError
 from generator.fonts import font_stack, is_cjk
-from generator.formats import PAPERS
+from generator.formats import CSS_PAGE, SMALL_PAGES, PrintOptions
 from generator.inline import plain_text, render_inline
 from generator.languages import babel_locale, direction, maximize
 from generator.localize import LocalizedGuide
@@ -38,7 +38,7 @@ _CJK_NUMERALS = "〇一二三四五六七八九十"
 @dataclass(frozen=True)
 class DocumentOptions:
     format: str = "handout"
-    paper: str = "a4"
+    print: PrintOptions = PrintOptions()
     params: Mapping[str, str] = field(default_factory=dict)  # overrides of the guide's defaults
 
 
@@ -134,9 +134,10 @@ def _asset_url(assets_dir: Path | None, name: str) -> str:
 
 
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
-                *, font_size_pt: float | None = None, ui: UiStrings | None = None,
-                assets_dir: Path | None = None, subset_fonts: bool = False) -> RenderedHtml:
-    """The HTML of one document; ``font_size_pt`` overrides the checklist's base size.
+                *, font_size_pt: float | None = None, columns: int = 1, ui: UiStrings | None = None,
+                assets_dir: Path | None = None, subset_fonts: bool = False, duplex_pad: bool = False) -> RenderedHtml:
+    """The HTML of one document; ``font_size_pt`` and ``columns`` set the checklist's type size and columns,
+    ``duplex_pad`` adds a blank last page.
 
     Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
     ``subset_fonts``, large (CJK) fonts are cut down to the document's characters
@@ -161,13 +162,19 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "fonts": _font_list(language),
             "fallback_fonts": {tag: _font_list(tag) for tag in fallback_languages},
             "font_faces": [],
-            "paper": PAPERS[options.paper],
+            "paper": CSS_PAGE[options.print.page],
+            "small_page": options.print.page in SMALL_PAGES,
+            "large_print": options.print.large_print,
+            "bleed_mm": options.print.bleed_mm,
+            "marks": options.print.marks,
+            "columns": columns,
             "title": title,
             "description": plain_text(guide.summary, params),
             "created": document_timestamp(guide.revision),
             "generator": f"guidegen {__version__}",
             "revision": format_date(guide.revision, format="long", locale=locale),
             "font_size": font_size_pt,
+            "duplex_pad": duplex_pad,
         },
         "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore"),
         "plain": lambda text: plain_text(text, params),

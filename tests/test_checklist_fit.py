@@ -1,51 +1,100 @@
-"""The checklist is one page: type steps down to a floor, then the build fails with how much is over."""
+"""The checklist is one page: type steps down to a floor, then two columns, then the build fails saying by how much."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, pdf_reader, run_cli
+from conftest import CONTENT, pdf_reader, pdf_words, pdftotext, run_cli, squeeze
 
 GUIDE = Path("esim-cancel") / "guide.yaml"
 
 
-def _with_groups(content: Path, groups: int, items: int, text: str) -> None:
+TEXT = {"zh-CN": "在支付和银行 App 里解绑这个号码，然后再检查一遍",
+        "en": "Unlink this number in your payment and banking apps, then check again"}
+PAGE_POINTS = {"a4": (595, 842), "letter": (612, 792), "a5": (420, 595)}
+
+
+def _with_groups(content: Path, groups: int, items: int, language: str = "zh-CN") -> None:
+    """Replace the checklist with a long one written in ``language`` (made the source; catalogs removed)."""
     guide = content / GUIDE
     source = guide.read_text(encoding="utf-8")
-    head = source[:source.index("checklist:")]
-    lines = ["checklist:", "  title: 很长的检查清单", "  groups:"]
+    head = source[:source.index("checklist:")].replace("source_language: zh-CN", f"source_language: {language}")
+    lines = ["checklist:", "  title: Long checklist" if language == "en" else "  title: 很长的检查清单", "  groups:"]
     for g in range(groups):
-        lines += [f"    - id: group-{g}", f"      title: 第{g + 1}组", "      items:"]
-        lines += [f"        - {text}{i}" for i in range(items)]
+        lines += [f"    - id: group-{g}", f"      title: Group {g + 1}", "      items:"]
+        lines += [f"        - {TEXT[language]} {i}" for i in range(items)]
     guide.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
-    (content / "esim-cancel" / "locales").joinpath("en.po").unlink()  # keep the test in the source language
+    shutil.rmtree(content / "esim-cancel" / "locales")
 
 
-@pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_long_checklist_shrinks_to_fit(content_copy: Path, tmp_path: Path, paper: str) -> None:
-    _with_groups(content_copy, 2, 8, "在支付和银行 App 里解绑这个号码，然后再检查一遍")
-    out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content_copy), "--lang", "zh-CN", "-f", "checklist",
-                     "--paper", paper, "-o", str(out))
+def _build(content: Path, out: Path, language: str, paper: str, *extra: str):  # type: ignore[no-untyped-def]
+    return run_cli("build", "--content", str(content), "--lang", language, "-f", "checklist", "--paper", paper,
+                   *extra, "-o", str(out))
+
+
+def _pdf(out: Path, language: str, paper: str) -> Path:
+    suffix = "" if paper == "a4" else f"-{paper}"
+    return out / language / f"esim-cancel-checklist{suffix}.pdf"
+
+
+@pytest.mark.parametrize("language, paper, groups, items", [("zh-CN", "a5", 2, 6), ("en", "letter", 2, 6)])
+def test_long_checklist_steps_its_type_down(content_copy: Path, tmp_path: Path, language: str, paper: str,
+                                            groups: int, items: int) -> None:
+    _with_groups(content_copy, groups, items, language)
+    result = _build(content_copy, tmp_path / "out", language, paper)
     assert result.exit_code == 0, result.output
     size = float(result.stdout.split("page, ")[1].split(" pt")[0])
-    assert 10.5 <= size < 14
-    name = "esim-cancel-checklist.pdf" if paper == "a4" else f"esim-cancel-checklist-{paper}.pdf"
-    assert len(pdf_reader(out / "zh-CN" / name).pages) == 1
+    assert (10.5 if language == "zh-CN" else 11) <= size < 14
+    assert "two columns" not in result.stdout
+    reader = pdf_reader(_pdf(tmp_path / "out", language, paper))
+    assert len(reader.pages) == 1
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == list(PAGE_POINTS[paper])
 
 
-def test_checklist_that_cannot_fit_fails_clearly(content_copy: Path, tmp_path: Path) -> None:
-    _with_groups(content_copy, 6, 9, "在支付和银行 App 里解绑这个号码，然后再仔细检查一遍所有绑定的账户和服务是否都已经处理完毕")
+@pytest.mark.parametrize("language, paper, groups, items", [
+    ("zh-CN", "a5", 2, 8), ("zh-CN", "letter", 3, 8), ("en", "a5", 2, 6), ("en", "letter", 3, 8)])
+def test_longer_checklist_goes_to_two_columns(content_copy: Path, tmp_path: Path, language: str, paper: str,
+                                              groups: int, items: int) -> None:
+    _with_groups(content_copy, groups, items, language)
+    result = _build(content_copy, tmp_path / "out", language, paper)
+    assert result.exit_code == 0, result.output
+    assert "two columns" in result.stdout
+    pdf = _pdf(tmp_path / "out", language, paper)
+    assert len(pdf_reader(pdf).pages) == 1
+    # Two columns: items start at two distinct distances from the left edge, a column apart.
+    first_word = TEXT[language].split()[0]
+    starts = [x for word, x, _ in pdf_words(pdf) if word == first_word]
+    assert len(starts) == groups * items
+    assert max(starts) - min(starts) > PAGE_POINTS[paper][0] / 3
+    text = squeeze(pdftotext(pdf))
+    assert text.index(squeeze(f"{TEXT[language]} 0")) < text.index(squeeze(f"{TEXT[language]} {items - 1}"))
+
+
+@pytest.mark.parametrize("language, paper, floor", [("zh-CN", "letter", "10.5"), ("en", "a5", "11")])
+def test_checklist_that_cannot_fit_fails_clearly(content_copy: Path, tmp_path: Path, language: str, paper: str,
+                                                 floor: str) -> None:
+    _with_groups(content_copy, 6, 9, language)
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content_copy), "--lang", "zh-CN", "-f", "checklist", "-o", str(out))
+    result = _build(content_copy, out, language, paper)
     assert result.exit_code == 1
-    assert "checklist does not fit on one page even at 10.5 pt" in result.stderr
+    assert f"checklist does not fit on one page even at {floor} pt in two columns" in result.stderr
     assert "% of a page too much" in result.stderr
-    assert not (out / "zh-CN" / "esim-cancel-checklist.pdf").exists()
+    assert not _pdf(out, language, paper).exists()
+
+
+def test_large_print_checklist_never_goes_below_18_pt(content_copy: Path, tmp_path: Path) -> None:
+    result = _build(CONTENT, tmp_path / "out", "en", "letter", "--large-print")
+    assert result.exit_code == 0, result.output
+    size = float(result.stdout.split("page, ")[1].split(" pt")[0])
+    assert size >= 18
+    too_long = _build(CONTENT, tmp_path / "out", "en", "a5", "--large-print")
+    assert too_long.exit_code == 1
+    assert "even at 18 pt in two columns" in too_long.stderr
 
 
 @pytest.mark.parametrize("command", [["--help"], ["check", "--content", str(CONTENT)],

@@ -121,13 +121,13 @@ def test_arabic_page_footer_mirrored(built: Built) -> None:
 
 def test_arabic_checklist_boxes_on_the_right() -> None:
     def box_and_text_x(language: str) -> list[tuple[float, float]]:
+        """(x of the check box, x of the item's text) for every checklist item (a flex row)."""
         pairs = []
-        for line in _boxes(_layout(language, "checklist"),
-                           lambda b: getattr(b, "element_tag", None) == "li" and type(b).__name__ == "LineBox"):
-            boxes = [c for c in line.children if "box" in (c.element.get("class") or "") and c.element_tag == "span"]
-            texts = [c for c in line.children if type(c).__name__ == "TextBox"]
-            if boxes and texts:
-                pairs.append((boxes[0].position_x, texts[0].position_x))
+        for item in _boxes(_layout(language, "checklist"),
+                           lambda b: getattr(b, "element_tag", None) == "li" and type(b).__name__ == "FlexBox"):
+            box, text = item.children[0], item.children[1]
+            assert "box" in (box.element.get("class") or "")
+            pairs.append((box.position_x, text.position_x))
         return pairs
 
     arabic, english = box_and_text_x("ar"), box_and_text_x("en")

@@ -12,6 +12,7 @@ from generator.catalogs import read_catalog
 from generator.errors import ContentError, Problem, display_path
 from generator.library import GuideSource, Library
 from generator.glyphs import Gap
+from generator.links import text_problems
 from generator.localize import localize, translation_of
 from generator.messages import iter_messages
 from generator.params import placeholders
@@ -146,6 +147,10 @@ def _check_guide(source: GuideSource, report: CheckReport) -> None:
                 report.errors.append(Problem(shown, entry.lineno or 0, 0,
                     f"{message.context}: translation must use the placeholders {sorted(placeholders(message.source))}, "
                     f"not {sorted(placeholders(entry.string))}"))
+            if translation_of(message, catalog)[1] == "links or addresses differ from the source":
+                problems = text_problems(entry.string, guide.links) or ["must use the same links as the source"]
+                report.errors.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{message.context}: translation {problems[0]}; it prints in the source language until fixed"))
         for entry in catalog:
             if entry.id and (entry.id, entry.context) not in wanted:
                 report.warnings.append(Problem(shown, entry.lineno or 0, 0,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from generator.assets import ASSETS_DIR, AssetProblem, asset_path, read_image
 from generator.errors import ContentError, Problem
 from generator.messages import iter_messages
-from generator.model import Block, Guide, Image, Section, known_keys
+from generator.links import host_problem, text_problems, url_problem
+from generator.model import Block, Guide, Image, QrCode, Section, known_keys
 from generator.params import placeholders
 from generator.yamlsafe import LoadedYaml, load_yaml
 
@@ -48,17 +49,43 @@ def _semantic_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
         for name in sorted(placeholders(message.source) - guide.params.keys()):
             problems.append(loaded.problem(message.path, f"{_field(message.path)}: unknown parameter '{{{name}}}' (declare it under 'params')"))
     problems.extend(_image_problems(guide, loaded))
+    problems.extend(_link_problems(guide, loaded))
     return problems
 
 
-def iter_images(blocks: list[Block], path: tuple[str | int, ...] = ("blocks",)) -> list[tuple[tuple[str | int, ...], Image]]:
-    """Every image block with its path in the file, in document order."""
-    found: list[tuple[tuple[str | int, ...], Image]] = []
+def _link_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
+    """Official links must be https on official hosts; text and QR codes may use only them."""
+    problems = []
+    for index, host in enumerate(guide.official_hosts):
+        problem = host_problem(host.lower().rstrip("."))
+        if problem:
+            problems.append(loaded.problem(("official_hosts", index), f"official_hosts[{index}]: {problem}"))
+    for name, url in guide.links.items():
+        problem = url_problem(url, guide.official_hosts)
+        if problem:
+            problems.append(loaded.problem(("links", name), f"links.{name}: {problem}"))
+    for message in iter_messages(guide):
+        for problem in text_problems(message.source, guide.links):
+            problems.append(loaded.problem(message.path, f"{_field(message.path)}: {problem}"))
+    for path, block in iter_blocks(guide.blocks, QrCode):
+        if block.link not in guide.links:
+            problems.append(loaded.problem(path + ("link",), f"{_field(path + ('link',))}: unknown link "
+                                           f"'{block.link}' (declared: {', '.join(sorted(guide.links)) or 'none'})"))
+    return problems
+
+
+B = TypeVar("B")
+
+
+def iter_blocks(blocks: list[Block], kind: type[B], path: tuple[str | int, ...] = ("blocks",)
+                ) -> list[tuple[tuple[str | int, ...], B]]:
+    """Every block of type ``kind`` with its path in the file, in document order."""
+    found: list[tuple[tuple[str | int, ...], B]] = []
     for index, block in enumerate(blocks):
-        if isinstance(block, Image):
+        if isinstance(block, kind):
             found.append((path + (index,), block))
         elif isinstance(block, Section):
-            found.extend(iter_images(block.blocks, path + (index, "blocks")))
+            found.extend(iter_blocks(block.blocks, kind, path + (index, "blocks")))
     return found
 
 
@@ -66,7 +93,7 @@ def _image_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
     """Each image must be a readable PNG, JPEG or SVG inside the guide's assets folder."""
     problems = []
     assets = loaded.path.parent / ASSETS_DIR
-    for path, image in iter_images(guide.blocks):
+    for path, image in iter_blocks(guide.blocks, Image):
         field = _field(path + ("src",))
         try:
             file = asset_path(assets, image.src)
@@ -90,7 +117,7 @@ def _problem_from(loaded: LoadedYaml, error: Any) -> Problem:
         if close:
             message += f" (did you mean '{close[0]}'?)"
     elif kind == "union_tag_not_found":
-        message = f"{field}: a block needs a 'type' (section, paragraph, list, procedure, alternatives, callout or image)"
+        message = f"{field}: a block needs a 'type' (section, paragraph, list, procedure, alternatives, callout, image or qr)"
     elif kind == "union_tag_invalid":
         message = f"{field}: unknown block type '{error['ctx']['tag']}' (expected {error['ctx']['expected_tags']})"
     elif kind == "string_type" and error.get("input") is None:

@@ -15,17 +15,40 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from generator.languages import direction
+from generator.links import LINK_REFERENCE, readable_url
 from generator.localize import SourceText
 from generator.params import fill
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    parser = MarkdownIt("zero", {"html": False}).enable(["emphasis", "backticks", "escape"])
+    parser = MarkdownIt("zero", {"html": False}).enable(["emphasis", "backticks", "escape", "link"])
     # Codes such as *#06# read left to right in every language: isolate them.
     parser.add_render_rule("code_inline", lambda _renderer, tokens, index, *_: (
         f'<code dir="ltr">{escape(tokens[index].content)}</code>'))
+    parser.add_render_rule("link_open", _link_open)
+    parser.add_render_rule("link_close", _link_close)
     return parser
+
+
+def _official(tokens: list, index: int, env: dict) -> str | None:  # type: ignore[type-arg]
+    """The URL of a ``[label](link:name)`` reference; None for anything else (printed as its label only)."""
+    href = tokens[index].attrGet("href") or ""
+    return env.get("links", {}).get(href.removeprefix("link:")) if href.startswith("link:") else None
+
+
+def _link_open(renderer: object, tokens: list, index: int, options: object, env: dict) -> str:  # type: ignore[type-arg]
+    url = _official(tokens, index, env)
+    return f'<a href="{escape(url)}">' if url else ""
+
+
+def _link_close(renderer: object, tokens: list, index: int, options: object, env: dict) -> str:  # type: ignore[type-arg]
+    opening = next(i for i in range(index - 1, -1, -1) if tokens[i].type == "link_open")
+    url = _official(tokens, opening, env)
+    # On paper a link is only as good as the address printed beside it.
+    opening_paren, closing_paren = env.get("parentheses", "()")
+    return (f'</a> <span class="url">{opening_paren}<bdi dir="ltr">{escape(readable_url(url))}</bdi>'
+            f'{closing_paren}</span>') if url else ""
 
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
@@ -60,9 +83,13 @@ def _literal_underscores(text: str) -> str:
     return "".join(out)
 
 
-def render_inline(text: str, params: Mapping[str, str], *, keep_words: bool = False) -> Markup:
+def render_inline(text: str, params: Mapping[str, str], *, keep_words: bool = False,
+                  links: Mapping[str, str] | None = None, parentheses: str = "()") -> Markup:
+    """Inline Markdown subset → HTML; ``[label](link:name)`` becomes a link to the official ``links[name]``
+    with its address printed after it, between the language's ``parentheses``."""
     values = {name: f"<bdi>{escape(value)}</bdi>" for name, value in params.items()}
-    html = fill(_parser().renderInline(_literal_underscores(text)), values)
+    env = {"links": dict(links or {}), "parentheses": parentheses}
+    html = fill(_parser().renderInline(_literal_underscores(text), env), values)
     if keep_words:
         html = keep_hangul_words(html)
     if isinstance(text, SourceText):
@@ -73,5 +100,5 @@ def render_inline(text: str, params: Mapping[str, str], *, keep_words: bool = Fa
 
 
 def plain_text(text: str, params: Mapping[str, str]) -> str:
-    """The text without markup, for PDF metadata and running headers."""
-    return fill(text.replace("**", "").replace("`", ""), params)
+    """The text without markup, for PDF metadata, running headers and alt text."""
+    return fill(LINK_REFERENCE.sub(r"\1", text).replace("**", "").replace("`", ""), params)

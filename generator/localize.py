@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog
 
+from generator.links import addresses, link_targets
 from generator.messages import Message, map_messages
 from generator.model import MAX_TEXT
 from generator.model import Guide
@@ -34,7 +35,7 @@ class Fallback:
     """A string printed in the source language because its translation was not usable."""
 
     context: str
-    reason: str  # "missing", "fuzzy" or "placeholders differ"
+    reason: str  # "missing", "fuzzy", "placeholders differ", …
     critical: bool
 
 
@@ -56,6 +57,9 @@ def translation_of(message: Message, catalog: Catalog) -> tuple[str | None, str]
         return None, "missing"
     if placeholders(entry.string) != placeholders(message.source):
         return None, "placeholders differ"
+    if sorted(link_targets(entry.string)) != sorted(link_targets(message.source)) or (
+            set(addresses(entry.string)) - set(addresses(message.source))):
+        return None, "links or addresses differ from the source"
     if len(entry.string) > MAX_TEXT or any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")
                                            for c in entry.string if c not in "\t\n"):
         return None, "unprintable or too long"

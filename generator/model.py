@@ -122,6 +122,15 @@ class Image(Strict):
     size: Literal["small", "medium", "full"] = "medium"
 
 
+class QrCode(Strict):
+    """A QR code of an official link, printed with the address in readable form beside it."""
+
+    type: Literal["qr"]
+    id: Id | None = None
+    link: Annotated[str, StringConstraints(pattern=PARAM_PATTERN)]
+    caption: Text | None = None
+
+
 class Section(Strict):
     type: Literal["section"]
     id: Id
@@ -130,7 +139,7 @@ class Section(Strict):
 
 
 Block = Annotated[
-    Union[Section, Paragraph, BulletList, Procedure, Alternatives, Callout, Image],
+    Union[Section, Paragraph, BulletList, Procedure, Alternatives, Callout, Image, QrCode],
     Field(discriminator="type"),
 ]
 Section.model_rebuild()
@@ -154,6 +163,9 @@ class Guide(Strict):
     source_language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     revision: dt.date
     params: dict[Annotated[str, StringConstraints(pattern=PARAM_PATTERN)], Annotated[str, StringConstraints(min_length=1, max_length=200)]] = {}
+    # The only addresses the guide may print, link or encode: name → https URL, on these hosts.
+    official_hosts: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=253)]], Field(max_length=20)] = []
+    links: Annotated[dict[Annotated[str, StringConstraints(pattern=PARAM_PATTERN)], Annotated[str, StringConstraints(min_length=1, max_length=500)]], Field(max_length=MAX_ITEMS)] = {}
     title: Text
     summary: Text
     blocks: Annotated[list[Block], Field(min_length=1, max_length=MAX_BLOCKS)]
@@ -175,6 +187,6 @@ def known_keys() -> set[str]:
     """Every key the format knows, for "did you mean" suggestions."""
     keys: set[str] = set()
     for model in (Guide, Checklist, CheckGroup, CheckItem, Section, Paragraph, BulletList, ListItem,
-                  Procedure, Step, Alternatives, Alternative, Callout, Image):
+                  Procedure, Step, Alternatives, Alternative, Callout, Image, QrCode):
         keys.update(model.model_fields)
     return keys

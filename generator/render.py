@@ -27,7 +27,9 @@ from generator.inline import plain_text, render_inline
 from generator.languages import babel_locale, direction, maximize
 from generator.localize import LocalizedGuide
 from generator.messages import iter_messages
+from generator.links import readable_url
 from generator.params import fill
+from generator.qr import qr_resource
 from generator.subsetting import SUFFIX, printed_characters, subset_faces
 from generator.ui import UiStrings, load_ui_strings
 
@@ -149,6 +151,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     ui = ui or load_ui_strings(language, templates.dirs)
     locale = babel_locale(language)
     messages = list(iter_messages(guide))
+    resources: dict[str, bytes] = {}  # generated files the HTML links to: QR codes, subset fonts
     fallback_languages = sorted({getattr(m.source, "language", language) for m in messages} - {language})
     title = plain_text(guide.title if options.format == "handout" else guide.checklist.title, params)
     context = {
@@ -176,7 +179,10 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "font_size": font_size_pt,
             "duplex_pad": duplex_pad,
         },
-        "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore"),
+        "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore",
+                                         links=guide.links, parentheses="（）" if is_cjk(language) else "()"),
+        "qr": lambda name: _qr(guide.links, name, resources),
+        "readable_url": readable_url,
         "plain": lambda text: plain_text(text, params),
         "asset_url": lambda name: _asset_url(assets_dir, name),
         "_": ui,
@@ -198,7 +204,15 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
                for m in messages if (m.path[0] == "checklist") == in_checklist]
     printed += [(f"template string '{msgid}'", text, language) for msgid, text in ui.used.items()]
-    return RenderedHtml(html, title, list(ui.missing), printed, {face.url: face.data for face in faces})
+    resources.update({face.url: face.data for face in faces})
+    return RenderedHtml(html, title, list(ui.missing), printed, resources)
+
+
+def _qr(links: Mapping[str, str], name: str, resources: dict[str, bytes]) -> str:
+    """The URL of the QR code of official link ``name`` (validated when the guide was loaded)."""
+    url, data = qr_resource(links[name])
+    resources[url] = data
+    return url
 
 
 def _render(templates: Templates, format_: str, context: dict[str, object]) -> str:

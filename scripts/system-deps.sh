@@ -1,10 +1,11 @@
 #!/bin/sh
 # Debian packages guidegen needs: fonts, Pango (WeasyPrint), HarfBuzz's subsetter
-# (fast font subsetting), poppler-utils (tests look at the PDFs), python3-venv.
+# (fast font subsetting), poppler-utils (tests look at the PDFs), zbar-tools (tests
+# decode the printed QR codes), python3-venv.
 # As root, installs what is missing; otherwise prints the exact apt-get line.
 set -eu
 
-PACKAGES="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
+PACKAGES="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils zbar-tools"
 
 missing=""
 for package in $PACKAGES; do

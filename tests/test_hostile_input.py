@@ -35,20 +35,35 @@ def _set_translation(po: Path, old: str, new: str) -> None:
 
 
 def test_markup_in_content_prints_literally(content_copy: Path, tmp_path: Path) -> None:
-    hostile = ('</p><link rel=\\"attachment\\" href=\\"file:///etc/hostname\\"><script>alert(1)</script>'
-               '<img src=\\"file:///etc/passwd\\">')
+    hostile = ('</p><link rel=\\"attachment\\" href=\\"../../../../etc/hostname\\"><script>alert(1)</script>'
+               '<img src=\\"/etc/passwd\\">')
     _set_translation(content_copy / EN_PO, "Choose the number to cancel.", hostile)
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
     assert result.exit_code == 0, result.output
     path = out / "en" / "esim-cancel-handout.pdf"
     text = squeeze(pdftotext(path))
-    assert squeeze('</p><link rel="attachment" href="file:///etc/hostname"><script>alert(1)</script>') in text
+    assert squeeze('</p><link rel="attachment" href="../../../../etc/hostname"><script>alert(1)</script>') in text
     reader = pdf_reader(path)
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
     assert not any("/XObject" in (page.get("/Resources") or {}) and
                    any(x.get_object().get("/Subtype") == "/Image" for x in page["/Resources"]["/XObject"].values())
                    for page in reader.pages)
+
+
+def test_translation_that_adds_an_address_is_not_printed(content_copy: Path, tmp_path: Path) -> None:
+    """A URL a translator slipped in (here a file: URL in markup) never reaches the page."""
+    _set_translation(content_copy / EN_PO, "Choose the number to cancel.",
+                     '<img src=\\"file:///etc/passwd\\"> or https://evil.example/login')
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "links or addresses differ from the source" in result.stderr
+    text = pdftotext(out / "en" / "esim-cancel-handout.pdf")
+    assert "evil.example" not in text and "/etc/passwd" not in text
+    check = run_cli("check", "--content", str(content_copy))
+    assert check.exit_code == 1
+    assert "en.po:" in check.stderr and "is not an official link" in check.stderr
 
 
 def test_template_syntax_in_content_prints_literally(content_copy: Path, tmp_path: Path) -> None:

@@ -1,0 +1,131 @@
+"""Official links and QR codes: only declared https addresses on official hosts reach the page."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import pdf_reader, pdftotext, run_cli, squeeze
+
+GUIDE = Path("esim-cancel") / "guide.yaml"
+PORTAL = "https://selfservice.example.com/esim/cancel"
+ANCHOR = "      - type: paragraph\n        text: >\n          eSIM 是"
+
+
+def _declare(content: Path, links: str, hosts: str = "[selfservice.example.com]", block: str = "") -> Path:
+    guide = content / GUIDE
+    text = guide.read_text(encoding="utf-8")
+    text = text.replace("params:\n  provider: Heyon\n",
+                        f"params:\n  provider: Heyon\nofficial_hosts: {hosts}\nlinks:\n{links}", 1)
+    if block:
+        text = text.replace(ANCHOR, block + ANCHOR, 1)
+    guide.write_text(text, encoding="utf-8")
+    return guide
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+QR_BLOCK = ("      - type: qr\n        id: portal-qr\n        link: portal\n"
+            "        caption: 扫码打开[自助服务网站](link:portal)\n")
+
+
+def test_qr_code_payload_is_exactly_the_official_url(content_copy: Path, tmp_path: Path) -> None:
+    _declare(content_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK)
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    pdf = out / "zh-CN" / "esim-cancel-handout.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "page-1.png")],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert decoded == [PORTAL]
+    text = squeeze(pdftotext(pdf))
+    assert squeeze("selfservice.example.com/esim/cancel") in text  # readable beside the code
+    assert squeeze("自助服务网站（selfservice.example.com/esim/cancel）") in text  # CJK parentheses
+    uris = [a.get_object()["/A"]["/URI"] for page in pdf_reader(pdf).pages
+            for a in page.get("/Annots") or [] if "/A" in a.get_object()]
+    assert uris == [PORTAL]
+
+
+def test_qr_code_alt_text_names_the_address(content_copy: Path, tmp_path: Path) -> None:
+    _declare(content_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK)
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(content_copy), "-l", "en", "-f", "handout", "-o", str(out)).exit_code == 0
+    alts = _figure_alts(pdf_reader(out / "en" / "esim-cancel-handout.pdf"))  # tagged PDF: Figure with Alt
+    assert "QR code of selfservice.example.com/esim/cancel" in alts, alts
+
+
+def _figure_alts(reader) -> list[str]:  # type: ignore[no-untyped-def]
+    found = []
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure" and "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            try:
+                walk(kid)
+            except AttributeError:
+                pass
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.mark.parametrize("url, hosts, expected", [
+    ("http://selfservice.example.com/x", "[selfservice.example.com]", "must start with https://"),
+    ("javascript:alert(1)", "[selfservice.example.com]", "must start with https://"),
+    ("https://selfservice.example.com@evil.example/x", "[selfservice.example.com]", "user information"),
+    ("https://selfservice.exаmple.com/x", "[selfservice.example.com]", "mixes scripts"),
+    ("https://bit.ly/3abc", "[bit.ly]", "link shortener"),
+    ("https://other.example.org/x", "[selfservice.example.com]", "not among the official hosts"),
+    ("https://selfservice.example.com:8443/x", "[selfservice.example.com]", "port 8443"),
+])
+def test_bad_official_links_are_refused(content_copy: Path, url: str, hosts: str, expected: str) -> None:
+    guide = _declare(content_copy, f"  portal: \"{url}\"\n", hosts=hosts)
+    result = run_cli("check", "--content", str(content_copy))
+    assert result.exit_code == 1
+    assert f"guide.yaml:{_line_of(guide, '  portal:')}" in result.stderr
+    assert "links.portal" in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("看这里 [网站](https://evil.example/login)", "must name an official link"),
+    ("看这里 [网站](link:nope)", "unknown link 'link:nope'"),
+    ("或者访问 www.evil.example 注销", "address 'www.evil.example' is not an official link"),
+    ("点击 javascript:alert(1) 注销", "is not an official link"),
+])
+def test_text_may_only_link_to_official_links(content_copy: Path, tmp_path: Path, text: str, expected: str) -> None:
+    guide = _declare(content_copy, f"  portal: {PORTAL}\n")
+    body = guide.read_text(encoding="utf-8").replace("title: 什么是 eSIM？", f"title: {text}", 1)
+    guide.write_text(body, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-o", str(out))
+    assert result.exit_code == 1
+    assert f"guide.yaml:{_line_of(guide, text)}" in result.stderr
+    assert expected in result.stderr
+    assert not out.exists() or not list(out.rglob("*.pdf"))
+
+
+def test_qr_block_needs_a_declared_link(content_copy: Path) -> None:
+    guide = _declare(content_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK.replace("link: portal", "link: other"))
+    result = run_cli("check", "--content", str(content_copy))
+    assert result.exit_code == 1
+    assert f"guide.yaml:{_line_of(guide, 'link: other')}" in result.stderr
+    assert "unknown link 'other'" in result.stderr
+
+
+def test_look_alike_official_host_is_refused(content_copy: Path) -> None:
+    guide = _declare(content_copy, "  portal: https://xn--pple-43d.com/\n", hosts="[xn--pple-43d.com]")
+    result = run_cli("check", "--content", str(content_copy))
+    assert result.exit_code == 1
+    assert f"guide.yaml:{_line_of(guide, 'official_hosts')}" in result.stderr
+    assert "CYRILLIC" in result.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.booklet import impose_booklet
+from generator.brand import LoadedBrand
 from generator.errors import GuidegenError
 from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
 from generator.formats import PrintOptions
@@ -162,7 +163,8 @@ class Builder:
     """Renders jobs of one library in this process, reusing templates and the renderer."""
 
     def __init__(self, library: Library, out_dir: Path, templates: Templates,
-                 params: Mapping[str, str] | None = None, strict: bool = False, timeout: float = 120.0):
+                 params: Mapping[str, str] | None = None, strict: bool = False, timeout: float = 120.0,
+                 brand: LoadedBrand | None = None):
         from generator.pdf import Renderer  # imports WeasyPrint: only when building
 
         self.library = library
@@ -171,6 +173,7 @@ class Builder:
         self.params = dict(params or {})
         self.strict = strict
         self.timeout = timeout
+        self.brand = brand
         self.renderer = Renderer(templates.dirs)
         self.last_html = ""  # the HTML of the last document laid out, and the files it links to (for bench/)
         self.last_resources: dict[str, bytes] = {}
@@ -212,12 +215,13 @@ class Builder:
         if job.format == "checklist":
             layout = self._fit_checklist(localized, options, ui, result, assets)
         else:
-            rendered = render_html(localized, options, self.templates, ui=ui, assets_dir=assets, subset_fonts=True)
+            rendered = render_html(localized, options, self.templates, ui=ui, assets_dir=assets, subset_fonts=True,
+                                   brand=self.brand)
             check_glyphs(rendered)
             layout = self._layout(rendered, assets)
             if job.options.duplex and layout.pages % 2:
                 layout = self._layout(render_html(localized, options, self.templates, ui=ui, assets_dir=assets,
-                                                  subset_fonts=True, duplex_pad=True), assets)
+                                                  subset_fonts=True, duplex_pad=True, brand=self.brand), assets)
         result.ui_missing = list(ui.missing)
         result.warnings = list(self.renderer.warnings)
         if self.strict and (result.fallbacks or result.ui_missing):
@@ -231,7 +235,8 @@ class Builder:
 
     def _layout(self, rendered: RenderedHtml, assets: Path) -> Layout:
         self.last_html, self.last_resources = rendered.html, rendered.resources
-        return self.renderer.layout(rendered.html, [assets], rendered.resources)
+        folders = [assets] + ([self.brand.folder] if self.brand else [])
+        return self.renderer.layout(rendered.html, folders, rendered.resources)
 
     def _fit_checklist(self, localized: LocalizedGuide, options: DocumentOptions, ui: UiStrings,
                        result: JobResult, assets: Path) -> Layout:
@@ -245,7 +250,7 @@ class Builder:
         for columns in (1, 2):
             for size in sizes:
                 rendered = render_html(localized, options, self.templates, font_size_pt=size, columns=columns,
-                                       ui=ui, assets_dir=assets, subset_fonts=True)
+                                       ui=ui, assets_dir=assets, subset_fonts=True, brand=self.brand)
                 if size == start and columns == 1:
                     check_glyphs(rendered)
                 layout = self._layout(rendered, assets)

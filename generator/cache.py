@@ -27,6 +27,7 @@ from generator.fonts import font_stack
 from generator.outputs import write_atomic
 
 if TYPE_CHECKING:
+    from generator.brand import LoadedBrand
     from generator.build import Job, JobResult
     from generator.library import Library
 
@@ -78,6 +79,14 @@ def fonts_digest(family: str) -> str:
             continue
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def brand_digest(brand: LoadedBrand | None) -> str:
+    """The brand file and the logo it names."""
+    if brand is None:
+        return "-"
+    logo = brand.folder / brand.brand.logo if brand.brand.logo else None
+    return file_digest(brand.path) + file_digest(logo)
 
 
 class Fingerprints:

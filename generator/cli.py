@@ -17,6 +17,7 @@ from generator.errors import ContentError, GuidegenError
 from generator.formats import DEFAULT_PAPER, FORMATS, PAPERS
 
 if TYPE_CHECKING:
+    from generator.brand import LoadedBrand
     from generator.build import Job, JobResult
     from generator.formats import PrintOptions
     from generator.library import Library
@@ -73,6 +74,17 @@ def _variants(papers: tuple[str, ...], large_print: bool, duplex: bool, booklet:
             for paper in (papers or (DEFAULT_PAPER,))]
 
 
+brand_option = click.option(
+    "--brand", "brand_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Your organisation's name, logo, accent colour and contact line (a YAML file; see the README).")
+
+
+def _brand(path: Path | None):  # type: ignore[no-untyped-def]
+    from generator.brand import load_brand
+
+    return load_brand(path) if path else None
+
+
 templates_option = click.option(
     "--templates", "templates_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder of templates searched before the bundled ones (override any file by name).")
@@ -124,12 +136,13 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="One line per document, also for those that are up to date.")
 @print_options
+@brand_option
 @templates_option
 def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], formats: tuple[str, ...],
           papers: tuple[str, ...], output: Path, params: tuple[str, ...], strict: bool, timeout: float,
           workers: int | None, force: bool, shard_text: str | None, list_jobs: bool, quiet: bool, verbose: bool,
           large_print: bool, duplex: bool, booklet: bool, bleed: str, marks: bool, pdf_a: bool,
-          templates_dir: Path | None) -> None:
+          brand_file: Path | None, templates_dir: Path | None) -> None:
     """Build PDFs: every guide, language and format unless narrowed down.
 
     Documents whose inputs have not changed since the last build are skipped
@@ -140,6 +153,7 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
 
     shard = _shard(shard_text)
     variants = _variants(papers, large_print, duplex, booklet, bleed, marks, pdf_a)
+    brand = _brand(brand_file)
     overrides = _parse_params(params)
     library = load_library(content, list(guides) or None)
     for problem in library.problems:
@@ -157,14 +171,14 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
             click.echo(job.to_json(output))
         sys.exit(1 if errors or library.broken else 0)
     _run_build(library, jobs, output, templates_dir, overrides, strict, timeout, workers, force, quiet, verbose,
-               len(errors) + len(library.broken))
+               len(errors) + len(library.broken), brand)
 
 
 def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_dir: Path | None,
                overrides: dict[str, str], strict: bool, timeout: float, workers: int | None, force: bool,
-               quiet: bool, verbose: bool, failed_before: int) -> None:
+               quiet: bool, verbose: bool, failed_before: int, brand: "LoadedBrand | None" = None) -> None:
     """Skip what is up to date, build the rest (in workers when it pays), report, save the manifest."""
-    from generator.cache import Fingerprints, Manifest
+    from generator.cache import Fingerprints, Manifest, brand_digest
     from generator.errors import display_path
     from generator.progress import Reporter
     from generator.workers import BuildSettings, WorkerPool, default_workers
@@ -172,7 +186,8 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
     templates = _templates(templates_dir)
     reporter = Reporter.choose(len(jobs), quiet, verbose)
     reporter.failed_elsewhere(failed_before)
-    fingerprints = Fingerprints(library, templates.dirs, {"params": overrides, "strict": strict})
+    fingerprints = Fingerprints(library, templates.dirs, {"params": overrides, "strict": strict,
+                                                          "brand": brand_digest(brand)})
     manifest = Manifest(output)
     keys: dict["Job", str] = {}
     todo = []
@@ -199,12 +214,13 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
         try:
             if size > 1:
                 settings = BuildSettings(library.content_dir, tuple(sorted({j.guide for j in todo})), output,
-                                         tuple(templates.dirs[:-1]), tuple(sorted(overrides.items())), strict, timeout)
+                                         tuple(templates.dirs[:-1]), tuple(sorted(overrides.items())), strict, timeout,
+                                         brand.path if brand else None)
                 results = WorkerPool(settings, size).run(todo, record, stop=interrupted.is_set)
             elif todo:
                 from generator.build import Builder
 
-                builder = Builder(library, output, templates, overrides, strict, timeout)
+                builder = Builder(library, output, templates, overrides, strict, timeout, brand)
                 results = builder.run(todo, record, stop=interrupted.is_set)
             else:
                 results = []
@@ -255,10 +271,11 @@ def _graceful_interrupt() -> Iterator[threading.Event]:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Override a guide parameter.")
 @click.option("--strict", is_flag=True, help="Fail if any string is not translated.")
 @print_options
+@brand_option
 @templates_option
 def render(guide: str, content: Path, language: str | None, format_: str, paper: str, output: Path | None,
            params: tuple[str, ...], strict: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
-           marks: bool, pdf_a: bool, templates_dir: Path | None) -> None:
+           marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Make one document for one reader, in their language."""
     import os
 
@@ -281,7 +298,7 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
                             f"{describe_languages(source.languages)}")
     variant = f"-{options.variant}" if options.variant else ""
     target = output or Path(f"{guide}-{format_}{variant}.{found}.pdf")
-    builder = Builder(library, target.parent, _templates(templates_dir), overrides, strict)
+    builder = Builder(library, target.parent, _templates(templates_dir), overrides, strict, brand=_brand(brand_file))
     result = builder.build(Job(guide, found, format_, options), target.resolve())
     Reporter(1, "lines").result(result)
     if not result.ok:

@@ -27,7 +27,7 @@ def load_guide(path: Path) -> tuple[Guide, LoadedYaml]:
     try:
         guide = Guide.model_validate(loaded.data)
     except ValidationError as error:
-        raise ContentError([_problem_from(loaded, e) for e in error.errors()]) from None
+        raise ContentError([problem_from(loaded, e) for e in error.errors()]) from None
     problems = _semantic_problems(guide, loaded)
     if problems:
         raise ContentError(problems)
@@ -105,7 +105,7 @@ def _image_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
     return problems
 
 
-def _problem_from(loaded: LoadedYaml, error: Any) -> Problem:
+def problem_from(loaded: LoadedYaml, error: Any) -> Problem:
     path = _data_path(loaded.data, error["loc"])
     kind = error["type"]
     field = _field(path)

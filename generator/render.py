@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from generator import __version__
 from generator.assets import AssetProblem, asset_path
+from generator.brand import LoadedBrand, brand_context
 from generator.errors import GuidegenError
 from generator.fonts import font_stack, is_cjk
 from generator.formats import CSS_PAGE, SMALL_PAGES, PrintOptions
@@ -137,10 +138,12 @@ def _asset_url(assets_dir: Path | None, name: str) -> str:
 
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
                 *, font_size_pt: float | None = None, columns: int = 1, ui: UiStrings | None = None,
-                assets_dir: Path | None = None, subset_fonts: bool = False, duplex_pad: bool = False) -> RenderedHtml:
+                assets_dir: Path | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
+                brand: LoadedBrand | None = None) -> RenderedHtml:
     """The HTML of one document; ``font_size_pt`` and ``columns`` set the checklist's type size and columns,
     ``duplex_pad`` adds a blank last page.
 
+    ``brand`` adds an organisation's name, logo, accent colour and contact line.
     Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
     ``subset_fonts``, large (CJK) fonts are cut down to the document's characters
     first (see ``subsetting``), which keeps the PDF small.
@@ -156,6 +159,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     title = plain_text(guide.title if options.format == "handout" else guide.checklist.title, params)
     context = {
         "guide": guide,
+        "brand": brand_context(brand, language),
         "doc": {
             "format": options.format,
             "lang": language,
@@ -204,6 +208,8 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
                for m in messages if (m.path[0] == "checklist") == in_checklist]
     printed += [(f"template string '{msgid}'", text, language) for msgid, text in ui.used.items()]
+    printed += [(f"brand {key}", str(value), language) for key, value in (context["brand"] or {}).items()
+                if key in ("name", "contact", "logo_alt") and value]
     resources.update({face.url: face.data for face in faces})
     return RenderedHtml(html, title, list(ui.missing), printed, resources)
 

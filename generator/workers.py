@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from generator.brand import load_brand
 from generator.build import Builder, Job, JobResult
 from generator.library import load_library
 from generator.outputs import remove_temporaries
@@ -35,11 +36,13 @@ class BuildSettings:
     params: tuple[tuple[str, str], ...] = ()
     strict: bool = False
     timeout: float = 120.0
+    brand: Path | None = None
 
     def builder(self) -> Builder:
         library = load_library(self.content_dir, list(self.guides) or None)
+        brand = load_brand(self.brand) if self.brand else None
         return Builder(library, self.out_dir, Templates(list(self.template_dirs)), dict(self.params),
-                       self.strict, self.timeout)
+                       self.strict, self.timeout, brand)
 
 
 def _serve(settings: BuildSettings, connection: Connection) -> None:

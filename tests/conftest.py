@@ -125,3 +125,22 @@ def pdf_words(path: Path, page: int = 1) -> list[tuple[str, float, float]]:
 def squeeze(text: str) -> str:
     """Text without any white space, to compare across line breaks."""
     return "".join(text.split())
+
+
+def struct_elements(path: Path) -> list[tuple[str, str]]:
+    """(structure type, alt text) of every element of the tag tree, in document order."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if "/S" in node:
+            found.append((str(node["/S"]), str(node.get("/Alt", ""))))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(pdf_reader(path).trailer["/Root"]["/StructTreeRoot"])
+    return found

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from conftest import pdftotext, run_cli, squeeze
+from conftest import pdftotext, run_cli, squeeze, struct_elements
 
 GUIDE = Path("esim-cancel") / "guide.yaml"
 ANCHOR = "      - type: paragraph\n        text: >\n          eSIM 是"
@@ -72,6 +72,7 @@ def test_image_prints_with_caption_and_translated_alt(content_copy: Path, tmp_pa
     pdf = out / "zh-CN" / "esim-cancel-handout.pdf"
     assert _images_in(pdf) == [(1, 300, 150)]
     assert squeeze("在“设置”里可以看到 eSIM") in squeeze(pdftotext(pdf))
+    assert ("/Figure", "手机设置页面示意图") in struct_elements(pdf)  # alt text reaches screen readers
 
 
 def test_alt_and_caption_are_translatable(content_copy: Path) -> None:

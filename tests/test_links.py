@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pdf_reader, pdftotext, run_cli, squeeze
+from conftest import pdf_reader, pdftotext, run_cli, squeeze, struct_elements
 
 GUIDE = Path("esim-cancel") / "guide.yaml"
 PORTAL = "https://selfservice.example.com/esim/cancel"
@@ -55,28 +55,8 @@ def test_qr_code_alt_text_names_the_address(content_copy: Path, tmp_path: Path) 
     _declare(content_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK)
     out = tmp_path / "out"
     assert run_cli("build", "--content", str(content_copy), "-l", "en", "-f", "handout", "-o", str(out)).exit_code == 0
-    alts = _figure_alts(pdf_reader(out / "en" / "esim-cancel-handout.pdf"))  # tagged PDF: Figure with Alt
-    assert "QR code of selfservice.example.com/esim/cancel" in alts, alts
-
-
-def _figure_alts(reader) -> list[str]:  # type: ignore[no-untyped-def]
-    found = []
-
-    def walk(node) -> None:  # type: ignore[no-untyped-def]
-        node = node.get_object()
-        if not hasattr(node, "get"):
-            return
-        if node.get("/S") == "/Figure" and "/Alt" in node:
-            found.append(str(node["/Alt"]))
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            try:
-                walk(kid)
-            except AttributeError:
-                pass
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
+    figures = [alt for kind, alt in struct_elements(out / "en" / "esim-cancel-handout.pdf") if kind == "/Figure"]
+    assert figures == ["QR code of selfservice.example.com/esim/cancel"]
 
 
 @pytest.mark.parametrize("url, hosts, expected", [

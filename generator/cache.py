@@ -81,6 +81,11 @@ def fonts_digest(family: str) -> str:
     return digest.hexdigest()
 
 
+def fingerprint_options(params: dict[str, str], strict: bool, brand: LoadedBrand | None) -> dict[str, Any]:
+    """The build options that shape documents, as every command keys them (so they share the cache)."""
+    return {"params": params, "strict": strict, "brand": brand_digest(brand)}
+
+
 def brand_digest(brand: LoadedBrand | None) -> str:
     """The brand file and the logo it names."""
     if brand is None:

@@ -18,6 +18,7 @@ from generator.formats import DEFAULT_PAPER, FORMATS, PAPERS
 
 if TYPE_CHECKING:
     from generator.brand import LoadedBrand
+    from generator.library import GuideSource
     from generator.build import Job, JobResult
     from generator.formats import PrintOptions
     from generator.library import Library
@@ -178,7 +179,7 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
                overrides: dict[str, str], strict: bool, timeout: float, workers: int | None, force: bool,
                quiet: bool, verbose: bool, failed_before: int, brand: "LoadedBrand | None" = None) -> None:
     """Skip what is up to date, build the rest (in workers when it pays), report, save the manifest."""
-    from generator.cache import Fingerprints, Manifest, brand_digest
+    from generator.cache import Fingerprints, Manifest, fingerprint_options
     from generator.errors import display_path
     from generator.progress import Reporter
     from generator.workers import BuildSettings, WorkerPool, default_workers
@@ -186,8 +187,7 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
     templates = _templates(templates_dir)
     reporter = Reporter.choose(len(jobs), quiet, verbose)
     reporter.failed_elsewhere(failed_before)
-    fingerprints = Fingerprints(library, templates.dirs, {"params": overrides, "strict": strict,
-                                                          "brand": brand_digest(brand)})
+    fingerprints = Fingerprints(library, templates.dirs, fingerprint_options(overrides, strict, brand))
     manifest = Manifest(output)
     keys: dict["Job", str] = {}
     todo = []
@@ -277,10 +277,7 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
            params: tuple[str, ...], strict: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
            marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Make one document for one reader, in their language."""
-    import os
-
-    from generator.build import Builder, Job, describe_languages
-    from generator.languages import language_from_environment
+    from generator.build import Builder, Job
     from generator.library import load_library
     from generator.progress import Reporter
 
@@ -289,13 +286,7 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
     library = load_library(content, [guide])
     if library.problems:
         raise ContentError(library.problems)
-    source = library.get(guide)
-    requested = language or language_from_environment(os.environ) or source.guide.source_language
-    found = source.resolve_language(requested)
-    if found is None:
-        origin = "" if language else " (from the environment; choose another with --lang)"
-        raise GuidegenError(f"{guide}: no '{requested}' version{origin}; available: "
-                            f"{describe_languages(source.languages)}")
+    found = _reader_language(library.get(guide), language)
     variant = f"-{options.variant}" if options.variant else ""
     target = output or Path(f"{guide}-{format_}{variant}.{found}.pdf")
     builder = Builder(library, target.parent, _templates(templates_dir), overrides, strict, brand=_brand(brand_file))
@@ -303,6 +294,59 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
     Reporter(1, "lines").result(result)
     if not result.ok:
         sys.exit(1)
+
+
+def _reader_language(source: "GuideSource", language: str | None) -> str:
+    """The guide's language closest to ``--lang``, else to the environment's, else its source language."""
+    import os
+
+    from generator.build import describe_languages
+    from generator.languages import language_from_environment
+
+    requested = language or language_from_environment(os.environ) or source.guide.source_language
+    found = source.resolve_language(requested)
+    if found is None:
+        origin = "" if language else " (from the environment; choose another with --lang)"
+        raise GuidegenError(f"{source.id}: no '{requested}' version{origin}; available: "
+                            f"{describe_languages(source.languages)}")
+    return found
+
+
+@main.command("print")
+@click.argument("guide")
+@content_option
+@click.option("-l", "--lang", "language", metavar="TAG",
+              help="Language (BCP 47). Default: from LC_ALL, LC_MESSAGES or LANG, else the guide's source language.")
+@click.option("-f", "--format", "format_", type=click.Choice(FORMATS), default="handout", show_default=True)
+@click.option("--copies", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--printer", metavar="NAME", help="CUPS printer. Default: the system's default printer.")
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Where documents are built (and reused when up to date).")
+@click.option("--force", is_flag=True, help="Allow more than 100 copies.")
+@print_options
+@brand_option
+@templates_option
+def print_(guide: str, content: Path, language: str | None, format_: str, copies: int, printer: str | None,
+           paper: str, output: Path, force: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
+           marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
+    """Print a guide for a visitor: build it if it is not up to date, then send it to a CUPS printer."""
+    from generator.build import Job
+    from generator.errors import display_path
+    from generator.ondemand import OnDemand
+    from generator.printing import MAX_COPIES, send_to_printer, sides_for
+
+    if copies > MAX_COPIES and not force:
+        raise GuidegenError(f"{copies} copies is more than {MAX_COPIES}; add --force if you really mean it")
+    options = _variants((paper,), large_print, duplex, booklet, bleed, marks, pdf_a)[0].for_format(format_)
+    desk = OnDemand(content, output, _templates(templates_dir), _brand(brand_file))
+    found = _reader_language(desk.library.get(guide), language)
+    job = Job(guide, found, format_, options)
+    path, built = desk.document(job)
+    click.echo(f"{'built  ' if built else 'current'} {display_path(path)}")
+    sent = send_to_printer(path, copies=copies, printer=printer, paper=paper,
+                           sides=sides_for(options.duplex, options.booklet), title=f"{job.label}", allow_many=force)
+    click.echo(f"printing {copies} cop{'y' if copies == 1 else 'ies'} on {sent.printer}: job {sent.id}")
 
 
 @main.command()

@@ -8,6 +8,9 @@ handout. Subsetting the font first (HarfBuzz, about 10 ms a face) to the few
 hundred characters the document prints makes the ids small, and the handout
 about 65 KB. Layout is unchanged: the subset keeps the shaping tables.
 
+Subsetting renumbers glyphs, so the subset's CIDs are made equal to its glyph
+ids again (``cff``): printers' PostScript path looks glyphs up by CID.
+
 The subset is declared with ``@font-face`` under its own family name (same-named
 system fonts would win the match), followed by the original family, so a
 character the subset lacks still finds its glyph.
@@ -19,10 +22,13 @@ import hashlib
 import html
 import re
 import shutil
+import struct
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+
+from generator.cff import identity_cid_font
 
 SUBSET_MIN_GLYPHS = 10_000  # CJK fonts; Latin, Arabic and the like are small enough already
 SUFFIX = " Subset"
@@ -88,8 +94,12 @@ def _subset(face: Face, characters: frozenset[str]) -> bytes | None:
     for char in characters:
         request.unicode_set.add(ord(char))
     try:
-        return uharfbuzz.subset(source, request).blob.data
+        subset = uharfbuzz.subset(source, request).blob.data
     except Exception:  # HarfBuzz could not subset this font: WeasyPrint embeds the original as before
+        return None
+    try:
+        return identity_cid_font(subset)
+    except (ValueError, IndexError, struct.error):  # a CFF we cannot read: better the big original than boxes
         return None
 
 

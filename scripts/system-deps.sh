@@ -1,11 +1,14 @@
 #!/bin/sh
 # Debian packages guidegen needs: fonts, Pango (WeasyPrint), HarfBuzz's subsetter
-# (fast font subsetting), poppler-utils (tests look at the PDFs), zbar-tools (tests
-# decode the printed QR codes), python3-venv.
+# (fast font subsetting), cups-client (guidegen print), poppler-utils (tests look
+# at the PDFs), zbar-tools (tests decode the printed QR codes), cups with
+# printer-driver-cups-pdf and cups-ipp-utils (tests print to a private CUPS server),
+# chromium and chromium-driver (tests drive the desk page in a real browser), python3-venv.
 # As root, installs what is missing; otherwise prints the exact apt-get line.
 set -eu
 
-PACKAGES="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils zbar-tools"
+PACKAGES="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 cups-client
+poppler-utils zbar-tools cups printer-driver-cups-pdf cups-ipp-utils chromium chromium-driver"
 
 missing=""
 for package in $PACKAGES; do

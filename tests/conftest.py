@@ -144,3 +144,20 @@ def struct_elements(path: Path) -> list[tuple[str, str]]:
 
     walk(pdf_reader(path).trailer["/Root"]["/StructTreeRoot"])
     return found
+
+
+@pytest.fixture(scope="session")
+def cups(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A private CUPS server with a virtual PDF printer; CUPS_SERVER points at it for the session."""
+    from cups_server import start_cups
+
+    # Not under pytest's own temporary folder: that is private (0700), and CUPS's filters run as 'lp'.
+    root = Path(tempfile.mkdtemp(prefix="guidegen-cups-"))
+    server = start_cups(root)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CUPS_SERVER", server.address)
+            yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

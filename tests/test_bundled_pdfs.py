@@ -121,3 +121,24 @@ def test_source_date_epoch_sets_the_pdf_dates(tmp_path, monkeypatch) -> None:  #
 def test_pdfs_stay_small(built: Built, language: str, format_: str, limit_kb: int) -> None:
     """CJK fonts are subset before layout; without that a Chinese handout is about 340 KB."""
     assert built.pdf(language, format_).stat().st_size <= limit_kb * 1024
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW", "ko"])
+def test_subset_cjk_fonts_keep_cids_equal_to_glyph_ids(built: Built, language: str) -> None:
+    """The PDF addresses glyphs by CID = glyph id; printers' PostScript path looks them up through the
+    font's charset, so after subsetting that charset must be the identity again."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    checked = 0
+    for page in pdf_reader(built.pdf(language, "handout")).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            if "/FontFile3" not in descriptor:
+                continue
+            cff = TTFont(io.BytesIO(descriptor["/FontFile3"].get_object().get_data()))["CFF "].cff.topDictIndex[0]
+            if hasattr(cff, "ROS"):
+                assert cff.charset == [".notdef"] + [f"cid{i:05d}" for i in range(1, len(cff.charset))]
+                checked += 1
+    assert checked

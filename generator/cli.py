@@ -351,6 +351,30 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
 
 @main.command()
 @content_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default is this PC only; 0.0.0.0 shares the desk page on the network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Where documents are built (and reused when up to date).")
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True)
+@brand_option
+@templates_option
+def serve(content: Path, host: str, port: int, output: Path, paper: str, brand_file: Path | None,
+          templates_dir: Path | None) -> None:
+    """The language desk page: pick a language, preview, download or print a guide."""
+    from waitress import serve as run
+
+    from generator.web import DeskConfig, create_app
+
+    app = create_app(DeskConfig(content, output, _templates(templates_dir), _brand(brand_file), paper))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone on the network can open the desk page and print", err=True)
+    click.echo(f"guidegen desk page on http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C stops it)")
+    run(app, host=host, port=port, threads=4, ident="guidegen")
+
+
+@main.command()
+@content_option
 @templates_option
 def check(content: Path, templates_dir: Path | None) -> None:
     """Validate all content and translations without writing PDFs."""

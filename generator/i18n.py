@@ -51,18 +51,19 @@ def guide_template(source: GuideSource) -> Catalog:
 
 
 def ui_template(template_dirs: list[Path]) -> Catalog:
-    """The ``.pot`` of the template strings (``_("…")`` in ``*.j2``)."""
+    """The ``.pot`` of the template strings (``_("…")`` in ``*.j2``, sub-folders included)."""
     catalog = Catalog(project="guidegen templates", version=__version__, creation_date=_fixed_date(), fuzzy=False,
                       **_header_fields())
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for folder in template_dirs:
-        for path in sorted(folder.glob("*.j2")):
-            if path.name in {p.name for p in seen}:
+        for path in sorted(folder.rglob("*.j2")):  # the documents' templates and the desk's (web/)
+            name = path.relative_to(folder).as_posix()
+            if name in seen:
                 continue  # overridden by an earlier folder
-            seen.add(path)
+            seen.add(name)
             with path.open("rb") as stream:
                 for lineno, message, comments, context in extract(babel_extract, stream, keywords={"_": None}):
-                    catalog.add(message, context=context, locations=[(path.name, lineno)], auto_comments=comments)
+                    catalog.add(message, context=context, locations=[(name, lineno)], auto_comments=comments)
     return catalog
 
 

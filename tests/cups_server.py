@@ -33,6 +33,7 @@ class CupsServer:
     root: Path
     port: int
     process: subprocess.Popen[bytes]
+    started: float = 0.0  # job numbers start at 1 on every server: older files in ~/PDF are not ours
 
     @property
     def address(self) -> str:
@@ -61,7 +62,8 @@ class CupsServer:
                 if line.startswith("Out "):
                     out = line[4:].strip()
         folder = Path(out.replace("${HOME}", str(Path.home())).replace("${USER}", os.environ.get("USER", "root")))
-        found = sorted(folder.glob(f"*job_{number}.pdf"))
+        found = sorted((p for p in folder.glob(f"*job_{number}.pdf") if p.stat().st_mtime >= self.started),
+                       key=lambda p: p.stat().st_mtime)
         assert found, f"no file of job {job_id} in {folder}\n{self.log()}"
         return found[-1]
 
@@ -116,7 +118,7 @@ SystemGroup root
     process = subprocess.Popen(["cupsd", "-f", "-c", str(root / "conf" / "cupsd.conf"),
                                 "-s", str(root / "conf" / "cups-files.conf")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = CupsServer(root, port, process)
+    server = CupsServer(root, port, process, time.time() - 1)
     env = {**os.environ, "CUPS_SERVER": server.address}
     deadline = time.monotonic() + 20
     while subprocess.run(["lpstat", "-r"], env=env, capture_output=True, text=True).stdout.strip() != "scheduler is running":

@@ -1,0 +1,202 @@
+"""guidegen serve: the language desk page, driven in a real browser (Debian's headless Chromium)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, pdf_reader, pdftotext, run_cli
+from cups_server import PRINTER
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def desk(cups, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The desk app on a free loopback port, printing to the test CUPS server."""
+    from waitress import create_server
+
+    from generator.render import Templates
+    from generator.web import DeskConfig, create_app
+
+    app = create_app(DeskConfig(CONTENT, tmp_path_factory.mktemp("desk-build"), Templates()))
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1000", "--lang=en"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    yield driver
+    driver.quit()
+
+
+def _visible_languages(browser) -> list[str]:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    return [item.find_element(By.CSS_SELECTOR, ".native").get_attribute("lang")
+            for item in browser.find_elements(By.CSS_SELECTOR, "#languages li") if item.is_displayed()]
+
+
+def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, screenshots: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(desk + "/")
+    browser.save_screenshot(str(screenshots / "1-home.png"))
+    assert _visible_languages(browser) == ["ar", "en", "es", "fr", "ko", "vi", "zh-CN", "zh-TW"]
+    names = {e.get_attribute("lang"): e.text for e in browser.find_elements(By.CSS_SELECTOR, ".native")}
+    assert names["ar"] == "العربية" and names["es"] == "Español" and names["zh-CN"].startswith("中文")
+
+    # Keyboard first: the skip link, then the search box, whose label names it.
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("class") == "skip"
+    body.send_keys(Keys.TAB)
+    search = browser.switch_to.active_element
+    assert search.get_attribute("id") == "q"
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").text == "Search languages"
+    search.send_keys("arab")  # English names match too
+    assert _visible_languages(browser) == ["ar"]
+    search.clear()
+    search.send_keys("中文")
+    assert _visible_languages(browser) == ["zh-CN", "zh-TW"]
+    search.clear()
+    search.send_keys("espanol")  # accents ignored
+    assert _visible_languages(browser) == ["es"]
+    search.clear()
+    search.send_keys("العربية")
+    assert _visible_languages(browser) == ["ar"]
+
+    browser.find_element(By.CSS_SELECTOR, 'a[href="/ar/"]').click()
+    html = browser.find_element(By.TAG_NAME, "html")
+    assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "الأدلة"
+    heading = browser.find_element(By.CSS_SELECTOR, "h1")
+    assert heading.location["x"] + heading.size["width"] > 1280 / 2  # set from the right
+    browser.save_screenshot(str(screenshots / "2-arabic.png"))
+    thumbnails = browser.find_elements(By.CSS_SELECTOR, ".thumb img")
+    assert len(thumbnails) == 2 and all(browser.execute_script("return arguments[0].naturalWidth", t) > 0
+                                        for t in thumbnails)
+
+    browser.find_element(By.CSS_SELECTOR, 'a[href="/ar/esim-cancel/checklist/"]').click()
+    pages = browser.find_elements(By.CSS_SELECTOR, ".pages img")
+    assert len(pages) == 1 and browser.execute_script("return arguments[0].naturalWidth", pages[0]) > 300
+    assert pages[0].get_attribute("alt") == "الصفحة 1 من 1"
+    browser.save_screenshot(str(screenshots / "3-preview.png"))
+
+    browser.find_element(By.CSS_SELECTOR, 'a[href="/ar/esim-cancel/checklist.pdf"]').click()
+    download = browser.downloads / "esim-cancel-checklist.ar.pdf"
+    deadline = time.monotonic() + 20
+    while not download.is_file() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert download.is_file()
+    assert len(pdf_reader(download).pages) == 1
+    assert pdf_reader(download).trailer["/Root"]["/Lang"] == "ar"
+    text = pdftotext(download)
+    assert "Heyon" in text and "eSIM" in text and "2026" in text
+
+    Select(browser.find_element(By.CSS_SELECTOR, "select[name=printer]")).select_by_value(PRINTER)
+    copies = browser.find_element(By.CSS_SELECTOR, "input[name=copies]")
+    copies.clear()
+    copies.send_keys("2")
+    browser.find_element(By.CSS_SELECTOR, "form.print button[type=submit]").click()
+    result = browser.find_element(By.ID, "print-result")
+    browser.save_screenshot(str(screenshots / "4-printed.png"))
+    match = re.search(rf"({PRINTER}-\d+)", result.text)
+    assert match and result.text.startswith("أُرسل إلى الطابعة"), result.text
+    attributes = cups.job_attributes(match.group(1))
+    assert attributes["job-state"] == "completed" and attributes["copies"] == "2"
+    cups.printed_file(match.group(1)).unlink()
+    print(f"screenshots: {screenshots}")
+
+
+def _client(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from generator.render import Templates
+    from generator.web import DeskConfig, create_app
+
+    return create_app(DeskConfig(CONTENT, tmp_path / "out", Templates())).test_client()
+
+
+@pytest.mark.parametrize("path", ["/xx/", "/ar/../../etc/passwd", "/ar/no-such-guide/handout/",
+                                  "/ar/esim-cancel/poster/", "/ar/esim-cancel/checklist/page-9.png",
+                                  "/ar/esim-cancel/checklist/page-0.png", "/%2e%2e/%2e%2e/etc/passwd",
+                                  "/static/../../generator/web.py", "/static/web.py"])
+def test_only_what_guidegen_builds_is_served(tmp_path: Path, path: str) -> None:
+    response = _client(tmp_path).get(path)
+    assert response.status_code == 404
+    assert b"root:" not in response.data
+
+
+def test_security_headers(tmp_path: Path) -> None:
+    response = _client(tmp_path).get("/")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_printing_needs_the_csrf_token_and_caps_copies(cups, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    client = _client(tmp_path)
+    page = client.get("/en/esim-cancel/checklist/").data.decode()
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    url = "/en/esim-cancel/checklist/print"
+    assert client.post(url, data={"printer": PRINTER, "copies": "1"}).status_code == 403
+    assert client.post(url, data={"printer": PRINTER, "copies": "1", "csrf": "forged"}).status_code == 403
+    assert client.post(url, data={"printer": PRINTER, "copies": "101", "csrf": token}).status_code == 400
+    assert client.post(url, data={"printer": "elsewhere", "copies": "1", "csrf": token}).status_code == 400
+    assert client.get(url).status_code == 405
+    other = _client(tmp_path)  # another browser's session cannot reuse the token
+    assert other.post(url, data={"printer": PRINTER, "copies": "1", "csrf": token}).status_code == 403
+
+
+def test_search_works_without_javascript(tmp_path: Path) -> None:
+    page = _client(tmp_path).get("/?q=Fran%C3%A7ais").data.decode()
+    assert re.findall(r'class="native" lang="([^"]+)"', page) == ["fr"]
+
+
+def test_serve_binds_to_loopback_by_default() -> None:
+    result = run_cli("serve", "--help")
+    assert result.exit_code == 0
+    assert re.search(r"--host TEXT\s.*\[default:\s*127\.0\.0\.1\]", " ".join(result.stdout.split()))
+
+
+def test_desk_page_without_printers_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no CUPS commands at all
+    page = _client(tmp_path).get("/fr/").data.decode()
+    assert "Aucune imprimante n’est configurée." in page
+    assert "<form class=\"print\"" not in page
+
+
+def test_page_images_come_from_pdftoppm(tmp_path: Path) -> None:
+    response = _client(tmp_path).get("/zh-CN/esim-cancel/handout/page-2.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert subprocess.run(["file", "-"], input=response.data, capture_output=True).returncode in (0, 1)

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from generator.assets import AssetProblem, asset_path, read_image
 from generator.errors import ContentError
 from generator.languages import match_language
 from generator.model import ASSET_PATTERN, Strict, Text
-from generator.yamlsafe import LoadedYaml, load_yaml
 
 MIN_CONTRAST = 3.0  # WCAG 1.4.11: graphical objects against their background
 ShortText = Annotated[Text, StringConstraints(max_length=200)]
@@ -83,15 +82,9 @@ class LoadedBrand:
 
 def load_brand(path: Path) -> LoadedBrand:
     """Load and check a brand file; problems name the file, line and field."""
-    from generator.content import problem_from
+    from generator.content import validate_file
 
-    loaded: LoadedYaml = load_yaml(path)
-    if not isinstance(loaded.data, dict):
-        raise ContentError([loaded.problem((), "a brand file is a mapping: name, logo, logo_alt, accent, contact")])
-    try:
-        brand = Brand.model_validate(loaded.data)
-    except ValidationError as error:
-        raise ContentError([problem_from(loaded, e) for e in error.errors()]) from None
+    brand, loaded = validate_file(path, Brand, "a brand file is a mapping: name, logo, logo_alt, accent, contact")
     problems = []
     if brand.logo:
         if not brand.logo_alt:

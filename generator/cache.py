@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 from collections.abc import Callable
 from functools import cache, cached_property
 from importlib import metadata
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__
+from generator.fontfiles import FontconfigMissing, family_faces
 from generator.fonts import font_stack
 from generator.outputs import write_atomic
 
@@ -66,13 +65,12 @@ def code_digest() -> str:
 
 def fonts_digest(family: str) -> str:
     """The files fontconfig has for a family, with their sizes and modification times."""
-    if shutil.which("fc-list") is None:
+    try:
+        files = sorted({face.file for face in family_faces(family)})
+    except FontconfigMissing:
         return "no-fc-list"
-    pattern = f":family={family.replace('-', chr(92) + '-')}"
-    output = subprocess.run(["fc-list", "--format", "%{file}\n", pattern], capture_output=True, text=True,
-                            check=False).stdout
     digest = hashlib.sha256(family.encode())
-    for name in sorted(set(output.split("\n")) - {""}):
+    for name in files:
         try:
             stat = os.stat(name)
         except OSError:

@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from generator.assets import ASSETS_DIR, AssetProblem, asset_path, read_image
 from generator.errors import ContentError, Problem
@@ -19,15 +19,24 @@ from generator.yamlsafe import LoadedYaml, load_yaml
 GUIDE_FILE = "guide.yaml"
 
 
-def load_guide(path: Path) -> tuple[Guide, LoadedYaml]:
-    """Load and validate one ``guide.yaml``; raise ContentError with every problem found."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_file(path: Path, model: type[M], shape: str) -> tuple[M, LoadedYaml]:
+    """Load a YAML file as ``model``; every problem names the file, line and field. ``shape`` says
+    what the top level should be when it is not a mapping."""
     loaded = load_yaml(path)
     if not isinstance(loaded.data, dict):
-        raise ContentError([loaded.problem((), "a guide must be a mapping of keys (id, title, blocks, …)")])
+        raise ContentError([loaded.problem((), shape)])
     try:
-        guide = Guide.model_validate(loaded.data)
+        return model.model_validate(loaded.data), loaded
     except ValidationError as error:
         raise ContentError([problem_from(loaded, e) for e in error.errors()]) from None
+
+
+def load_guide(path: Path) -> tuple[Guide, LoadedYaml]:
+    """Load and validate one ``guide.yaml``; raise ContentError with every problem found."""
+    guide, loaded = validate_file(path, Guide, "a guide must be a mapping of keys (id, title, blocks, …)")
     problems = _semantic_problems(guide, loaded)
     if problems:
         raise ContentError(problems)

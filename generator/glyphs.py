@@ -1,6 +1,6 @@
 """Glyph coverage: every character a document prints must be in its font stack.
 
-Asked of fontconfig (``fc-list``), the same database Pango uses to find fonts,
+Asked of fontconfig (``fontfiles``), the same database Pango uses to find fonts,
 so the answer matches what WeasyPrint would draw. A character no font of the
 stack covers would print as a box, or in a stray fallback font: it is an error
 before anything is rendered.
@@ -8,8 +8,6 @@ before anything is rendered.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.errors import GuidegenError
+from generator.fontfiles import FontconfigMissing, family_faces
 
 # Format and control characters (joiners, direction marks, variation selectors)
 # shape text but need no glyph of their own.
@@ -43,15 +42,13 @@ class FontMissing(GuidegenError):
 @lru_cache(maxsize=128)
 def family_coverage(family: str) -> frozenset[int]:
     """Code points the regular face of an installed font family covers."""
-    if shutil.which("fc-list") is None:
-        raise FontMissing("fontconfig's fc-list is missing: install the 'fontconfig' package")
-    pattern = f":family={family.replace('-', chr(92) + '-')}"
-    output = subprocess.run(["fc-list", "--format", "%{style}\t%{charset}\n", pattern],
-                            capture_output=True, text=True, check=False).stdout
-    faces = [line.split("\t", 1) for line in output.splitlines() if "\t" in line]
+    try:
+        faces = family_faces(family)
+    except FontconfigMissing as error:
+        raise FontMissing(str(error)) from None
     if not faces:
         raise FontMissing(f"font '{family}' is not installed (Debian: fonts-noto-core, fonts-noto-cjk)")
-    charset = next((c for style, c in faces if "Regular" in style.split(",")), faces[0][1])
+    charset = next((face.charset for face in faces if face.style == "Regular"), faces[0].charset)
     return frozenset(_parse_charset(charset))
 
 

@@ -7,6 +7,7 @@ manifest as ``guidegen build``, so the desk reuses what a batch already made.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,10 +32,17 @@ class OnDemand:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _builder: Builder | None = field(default=None, init=False, repr=False)
     _stamp: tuple[Any, ...] = field(default=(), init=False, repr=False)
+    _checked: float = field(default=-1.0, init=False, repr=False)
 
     @property
     def library(self) -> Library:
-        """The content folder, loaded again when one of its files changed (a long-running server sees edits)."""
+        """The content folder, loaded again when one of its files changed (a long-running server sees edits).
+
+        The folder is looked at no more than once a second: one request asks several times.
+        """
+        if self._builder is not None and time.monotonic() - self._checked < 1.0:
+            return self._builder.library
+        self._checked = time.monotonic()
         stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in self.content_dir.rglob("*") if p.is_file()))
         if self._builder is None or stamp != self._stamp:
             from generator.build import Builder

@@ -21,14 +21,13 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import shutil
 import struct
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.cff import identity_cid_font
+from generator.fontfiles import FontconfigMissing, family_faces
 
 SUBSET_MIN_GLYPHS = 10_000  # CJK fonts; Latin, Arabic and the like are small enough already
 SUFFIX = " Subset"
@@ -61,17 +60,11 @@ def large_faces(family: str) -> tuple[Face, ...]:
         import uharfbuzz
     except ImportError:
         return ()
-    if shutil.which("fc-list") is None:
+    try:
+        found = family_faces(family)
+    except FontconfigMissing:
         return ()
-    pattern = f":family={family.replace('-', chr(92) + '-')}"
-    output = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\t%{style[0]}\n", pattern],
-                            capture_output=True, text=True, check=False).stdout
-    faces = []
-    for line in sorted(set(output.splitlines())):
-        path, _, rest = line.partition("\t")
-        index, _, style = rest.partition("\t")
-        if style in _WEIGHTS and index.isdigit():
-            faces.append(Face(path, int(index), _WEIGHTS[style]))
+    faces = [Face(face.file, face.index, _WEIGHTS[face.style]) for face in found if face.style in _WEIGHTS]
     if not faces:
         return ()
     first = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(faces[0].path), faces[0].index)

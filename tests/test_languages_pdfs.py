@@ -121,13 +121,17 @@ def test_arabic_page_footer_mirrored(built: Built) -> None:
 
 def test_arabic_checklist_boxes_on_the_right() -> None:
     def box_and_text_x(language: str) -> list[tuple[float, float]]:
-        """(x of the check box, x of the item's text) for every checklist item (a flex row)."""
+        """(x of the check box, x of the item's first text) for every checklist item."""
         pairs = []
-        for item in _boxes(_layout(language, "checklist"),
-                           lambda b: getattr(b, "element_tag", None) == "li" and type(b).__name__ == "FlexBox"):
-            box, text = item.children[0], item.children[1]
-            assert "box" in (box.element.get("class") or "")
-            pairs.append((box.position_x, text.position_x))
+        def is_item(b) -> bool:  # type: ignore[no-untyped-def]  # not the anonymous block of its text
+            return (type(b).__name__ == "BlockBox" and b.element_tag == "li"
+                    and any(getattr(c, "element_tag", None) == "span" for c in b.children))
+
+        for item in _boxes(_layout(language, "checklist"), is_item):
+            box = _boxes_in(item, lambda b: "box" in ((getattr(b, "element", None) is not None
+                                                     and b.element.get("class")) or ""))[0]
+            text = _boxes_in(item, lambda b: type(b).__name__ == "TextBox")[0]
+            pairs.append((box.border_box_x(), text.position_x))
         return pairs
 
     arabic, english = box_and_text_x("ar"), box_and_text_x("en")

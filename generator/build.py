@@ -1,7 +1,7 @@
-"""Building documents: plan the jobs, render each, verify, write atomically.
+"""Building documents: render each job, verify, write atomically.
 
-A build is a list of independent jobs (guide × language × format). One failing
-job is reported and the others still run.
+A build is a list of independent jobs (``jobs``). One failing job is reported
+and the others still run.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +18,12 @@ from generator.booklet import impose_booklet
 from generator.brand import LoadedBrand
 from generator.errors import GuidegenError
 from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
-from generator.formats import PrintOptions
 from generator.glyphs import find_printed_gaps
-from generator.languages import direction, english_name, native_name
+from generator.jobs import Job, JobResult, describe_languages, plan_jobs, shard_jobs  # noqa: F401 (re-exported)
+from generator.languages import direction
 from generator.library import GuideSource, Library
-from generator.localize import Fallback, LocalizedGuide
-from generator.outputs import output_path, write_atomic
+from generator.localize import LocalizedGuide
+from generator.outputs import write_atomic
 from generator.render import DocumentOptions, RenderedHtml, Templates, render_html
 from generator.ui import UiStrings, load_ui_strings
 
@@ -35,90 +34,6 @@ CHECKLIST_START_PT = 14.0
 CHECKLIST_STEP_PT = 0.5
 LARGE_CHECKLIST_START_PT = 20.0
 LARGE_PRINT_FLOOR_PT = 18.0  # large print never goes below 18 pt
-
-
-@dataclass(frozen=True, order=True)
-class Job:
-    guide: str
-    language: str
-    format: str
-    options: PrintOptions = PrintOptions()
-
-    @property
-    def paper(self) -> str:
-        return self.options.paper
-
-    @property
-    def variant(self) -> str:
-        """What sets this document apart from the default one of its format, for its file name."""
-        return self.options.variant
-
-    @property
-    def label(self) -> str:
-        return f"{self.language}/{self.guide}-{self.format}{'-' + self.variant if self.variant else ''}"
-
-    def output(self, out_dir: Path) -> Path:
-        return output_path(out_dir, self.guide, self.language, self.format, self.variant)
-
-    def to_json(self, out_dir: Path) -> str:
-        """One line of ``build --list-jobs``."""
-        import json
-
-        return json.dumps({"guide": self.guide, "language": self.language, "format": self.format,
-                           **self.options.as_dict(), "output": str(self.output(out_dir))}, ensure_ascii=False)
-
-
-@dataclass
-class JobResult:
-    job: Job
-    path: Path | None = None
-    pages: int = 0
-    error: str = ""
-    fallbacks: list[Fallback] = field(default_factory=list)
-    ui_missing: list[str] = field(default_factory=list)
-    font_size: float | None = None
-    warnings: list[str] = field(default_factory=list)  # logged by WeasyPrint
-    seconds: float = 0.0  # how long it took, to schedule the slowest first next time
-    columns: int = 1  # a checklist that only fits in two
-    sheets: int = 0  # of an imposed booklet
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-
-def describe_languages(tags: Iterable[str]) -> str:
-    return ", ".join(f"{tag} ({native_name(tag)}, {english_name(tag)})" for tag in tags)
-
-
-def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], formats: list[str],
-              variants: list[PrintOptions] | None = None) -> tuple[list[Job], list[str]]:
-    """The jobs for a request, and an error per (guide, language) that cannot be served.
-
-    ``languages`` empty or containing ``all`` means every language of each guide.
-    """
-    jobs: list[Job] = []
-    errors: list[str] = []
-    for guide_id in guide_ids or sorted(library.guides):
-        source = library.get(guide_id)
-        if not languages or "all" in languages:
-            chosen = source.languages
-        else:
-            chosen = []
-            for requested in languages:
-                found = source.resolve_language(requested)
-                if found is None:
-                    errors.append(f"{guide_id}: no '{requested}' version; available: {describe_languages(source.languages)}")
-                elif found not in chosen:
-                    chosen.append(found)
-        jobs.extend(Job(guide_id, lang, fmt, options.for_format(fmt)) for lang in chosen for fmt in formats
-                    for options in (variants or [PrintOptions()]))
-    return jobs, errors
-
-
-def shard_jobs(jobs: list[Job], index: int, count: int) -> list[Job]:
-    """The ``index``-th (1-based) of ``count`` slices: every count-th job, so slices stay balanced."""
-    return jobs[index - 1::count]
 
 
 class _TimeUp(Exception):

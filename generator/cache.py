@@ -27,7 +27,7 @@ from generator.outputs import write_atomic
 
 if TYPE_CHECKING:
     from generator.brand import LoadedBrand
-    from generator.build import Job, JobResult
+    from generator.jobs import Job, JobResult
     from generator.library import Library
 
 MANIFEST_NAME = ".guidegen-cache.json"

@@ -16,7 +16,7 @@ from generator.links import text_problems
 from generator.localize import localize, translation_of
 from generator.messages import iter_messages
 from generator.params import placeholders
-from generator.render import Templates
+from generator.templates import Templates
 from generator.ui import ui_catalog_paths
 
 WARN_ITEMS_PER_GROUP = 7

@@ -19,7 +19,7 @@ from generator.formats import DEFAULT_PAPER, FORMATS, PAPERS
 if TYPE_CHECKING:
     from generator.brand import LoadedBrand
     from generator.library import GuideSource
-    from generator.build import Job, JobResult
+    from generator.jobs import Job, JobResult
     from generator.formats import PrintOptions
     from generator.library import Library
 
@@ -92,7 +92,7 @@ templates_option = click.option(
 
 
 def _templates(templates_dir: Path | None):  # type: ignore[no-untyped-def]
-    from generator.render import Templates
+    from generator.templates import Templates
 
     return Templates([templates_dir] if templates_dir else [])
 
@@ -149,7 +149,7 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     Documents whose inputs have not changed since the last build are skipped
     (see --force); the rest are built in parallel worker processes.
     """
-    from generator.build import plan_jobs, shard_jobs
+    from generator.jobs import plan_jobs, shard_jobs
     from generator.library import load_library
 
     shard = _shard(shard_text)
@@ -300,7 +300,7 @@ def _reader_language(source: "GuideSource", language: str | None) -> str:
     """The guide's language closest to ``--lang``, else to the environment's, else its source language."""
     import os
 
-    from generator.build import describe_languages
+    from generator.jobs import describe_languages
     from generator.languages import language_from_environment
 
     requested = language or language_from_environment(os.environ) or source.guide.source_language
@@ -331,7 +331,7 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
            paper: str, output: Path, force: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
            marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Print a guide for a visitor: build it if it is not up to date, then send it to a CUPS printer."""
-    from generator.build import Job
+    from generator.jobs import Job
     from generator.errors import display_path
     from generator.ondemand import OnDemand
     from generator.printing import MAX_COPIES, send_to_printer, sides_for

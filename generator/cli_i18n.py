@@ -136,7 +136,7 @@ def _library(content: Path):  # type: ignore[no-untyped-def]
 
 
 def _template_dirs(templates_dir: Path | None) -> list[Path]:
-    from generator.render import BUNDLED_TEMPLATES
+    from generator.templates import BUNDLED_TEMPLATES
 
     if templates_dir is None:
         return [BUNDLED_TEMPLATES]

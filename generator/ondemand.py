@@ -19,7 +19,7 @@ from generator.library import Library, load_library
 if TYPE_CHECKING:
     from generator.brand import LoadedBrand
     from generator.build import Builder, Job, JobResult
-    from generator.render import Templates
+    from generator.templates import Templates
 
 
 @dataclass

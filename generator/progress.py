@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import click
 
-from generator.build import Job, JobResult
+from generator.jobs import Job, JobResult
 from generator.errors import display_path
 
 MODES = ("auto", "bar", "lines", "verbose", "quiet")

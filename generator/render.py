@@ -10,7 +10,6 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -27,14 +26,14 @@ from generator.formats import CSS_PAGE, SMALL_PAGES, PrintOptions
 from generator.inline import plain_text, render_inline
 from generator.languages import babel_locale, direction, maximize
 from generator.localize import LocalizedGuide
-from generator.messages import iter_messages
 from generator.links import readable_url
+from generator.messages import iter_messages
 from generator.params import fill
 from generator.qr import qr_resource
 from generator.subsetting import SUFFIX, printed_characters, subset_faces
+from generator.templates import BUNDLED_TEMPLATES, Templates  # noqa: F401 (re-exported)
 from generator.ui import UiStrings, load_ui_strings
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _CJK_NUMERALS = "〇一二三四五六七八九十"
 
 
@@ -52,23 +51,6 @@ class RenderedHtml:
     ui_missing: list[str]
     printed: list[tuple[str, str, str]]  # (id, text, language) of every string the document prints
     resources: dict[str, bytes] = field(default_factory=dict)  # generated files the HTML links to (fonts)
-
-
-class Templates:
-    """The template folders (a user's first, the bundled last) and their Jinja environment."""
-
-    def __init__(self, extra_dirs: list[Path] | None = None):
-        self.dirs = [*(extra_dirs or []), BUNDLED_TEMPLATES]
-
-    @cached_property
-    def env(self) -> jinja2.Environment:
-        return jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
 
 
 def css_string(text: str) -> Markup:

@@ -25,14 +25,14 @@ from flask import Flask, Response, abort, render_template, request, send_file, s
 from markupsafe import Markup
 
 from generator.brand import LoadedBrand
-from generator.build import Job
+from generator.jobs import Job
 from generator.errors import GuidegenError
 from generator.formats import FORMATS, PrintOptions
 from generator.languages import direction, english_name, native_name
 from generator.ondemand import OnDemand
 from generator.previews import page_image
 from generator.printing import MAX_COPIES, default_printer, printers, send_to_printer
-from generator.render import Templates
+from generator.templates import Templates
 from generator.ui import UI_SOURCE_LANGUAGE, UiStrings, load_ui_strings
 
 PREVIEW_DPI = 60

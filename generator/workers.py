@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from generator.brand import load_brand
-from generator.build import Builder, Job, JobResult
-from generator.library import load_library
+from typing import TYPE_CHECKING
+
+from generator.jobs import Job, JobResult
 from generator.outputs import remove_temporaries
-from generator.render import Templates
+
+if TYPE_CHECKING:
+    from generator.build import Builder
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,12 @@ class BuildSettings:
     brand: Path | None = None
 
     def builder(self) -> Builder:
+        """Runs in the worker: the rendering stack is imported there, not in the parent."""
+        from generator.brand import load_brand
+        from generator.build import Builder
+        from generator.library import load_library
+        from generator.templates import Templates
+
         library = load_library(self.content_dir, list(self.guides) or None)
         brand = load_brand(self.brand) if self.brand else None
         return Builder(library, self.out_dir, Templates(list(self.template_dirs)), dict(self.params),

@@ -192,7 +192,7 @@ def test_bad_shard_is_a_usage_error(value: str) -> None:
 
 
 def test_progress_bar_on_a_terminal() -> None:
-    from generator.build import Job, JobResult
+    from generator.jobs import Job, JobResult
     from generator.progress import Reporter
 
     ticks = iter([0.0, 1.0, 2.5, 3.0])
@@ -216,3 +216,16 @@ def test_quiet_and_verbose(tmp_path: Path) -> None:
     assert len(quiet.stdout.splitlines()) == 1
     verbose = run_cli("build", "--content", str(CONTENT), "-l", "en", "-v", "-o", str(out))
     assert verbose.stdout.count("(up to date)") == 2
+
+
+def test_up_to_date_build_loads_no_rendering_stack(tmp_path: Path) -> None:
+    """Skipping up-to-date documents must stay cheap: no WeasyPrint, no Jinja, no fonts subsetter."""
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(CONTENT), "-l", "en", "-o", str(out)).exit_code == 0
+    code = ("import sys; from generator.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'jinja2', 'uharfbuzz')))")
+    result = subprocess.run([sys.executable, "-c", code, "build", "--content", str(CONTENT), "-l", "en",
+                             "-o", str(out)], capture_output=True, text=True)
+    assert "0 built, 2 up to date, 0 failed" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"

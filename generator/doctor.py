@@ -15,7 +15,7 @@ _PROBE_LANGUAGES = ("en", "zh-CN", "zh-TW", "zh-HK", "ja", "ko", "ar", "he", "hi
 
 def diagnose() -> Iterator[tuple[str, bool]]:
     """Lines of (finding, fine?)."""
-    for package in ("weasyprint", "jinja2", "babel", "pydantic", "click"):
+    for package in ("weasyprint", "jinja2", "babel", "pydantic", "click", "uharfbuzz", "pypdf", "segno", "flask"):
         try:
             yield f"{package} {metadata.version(package)}", True
         except metadata.PackageNotFoundError:
@@ -47,3 +47,19 @@ def diagnose() -> Iterator[tuple[str, bool]]:
                 yield f"font {family}: {len(family_coverage(family)):,} characters", True
             except FontMissing as error:
                 yield str(error), False
+    yield from _printing()
+
+
+def _printing() -> Iterator[tuple[str, bool]]:
+    """CUPS, for 'guidegen print' and the desk page. Not needed to build PDFs, so never a problem."""
+    from generator.errors import GuidegenError
+    from generator.printing import default_printer, printers
+
+    try:
+        names = printers()
+    except GuidegenError as error:
+        yield f"printing: {error} (only 'print' and the desk page need it)", True
+        return
+    default = default_printer()
+    listed = ", ".join(f"{name}{' (default)' if name == default else ''}" for name in names) or "none set up"
+    yield f"printers (CUPS): {listed}", True

@@ -1,0 +1,29 @@
+"""guidegen doctor: what the machine has, in one line per finding, exit 1 when PDFs cannot be built."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+
+
+def test_doctor_reports_what_this_machine_has() -> None:
+    result = run_cli("doctor")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("ok       weasyprint ") for line in lines)
+    assert any(line.startswith("ok       Pango ") for line in lines)
+    assert any(line.startswith("ok       HarfBuzz subsetter: ") for line in lines)
+    for family in ("Noto Sans", "Noto Sans CJK SC", "Noto Sans CJK KR", "Noto Sans Arabic"):
+        assert any(line.startswith(f"ok       font {family}: ") for line in lines), family
+    assert any("printers (CUPS)" in line or line.startswith("ok       printing:") for line in lines)
+    assert "Traceback" not in result.output
+
+
+def test_doctor_names_a_missing_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import doctor
+
+    monkeypatch.setattr(doctor, "font_stack", lambda language: ("Noto Sans Nonexistent Script",))
+    result = run_cli("doctor")
+    assert result.exit_code == 1
+    assert "PROBLEM  font 'Noto Sans Nonexistent Script' is not installed (Debian: fonts-noto-core" in result.stdout

@@ -24,7 +24,7 @@ def desk(cups, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # ty
     """The desk app on a free loopback port, printing to the test CUPS server."""
     from waitress import create_server
 
-    from generator.render import Templates
+    from generator.templates import Templates
     from generator.web import DeskConfig, create_app
 
     app = create_app(DeskConfig(CONTENT, tmp_path_factory.mktemp("desk-build"), Templates()))
@@ -54,6 +54,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(15)  # a page after a click (printing waits for CUPS) may take a moment to arrive
     driver.downloads = downloads  # type: ignore[attr-defined]
     yield driver
     driver.quit()
@@ -141,7 +142,7 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
 
 
 def _client(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from generator.render import Templates
+    from generator.templates import Templates
     from generator.web import DeskConfig, create_app
 
     return create_app(DeskConfig(CONTENT, tmp_path / "out", Templates())).test_client()

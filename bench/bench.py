@@ -30,11 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import Builder, Job, plan_jobs  # noqa: E402
+from generator.build import Builder  # noqa: E402
 from generator.fonts import font_stack  # noqa: E402
 from generator.inline import plain_text  # noqa: E402
+from generator.jobs import Job, plan_jobs  # noqa: E402
 from generator.library import Library, load_library  # noqa: E402
-from generator.render import Templates  # noqa: E402
+from generator.templates import Templates  # noqa: E402
 from generator.ui import load_ui_strings  # noqa: E402
 from generator.workers import default_workers  # noqa: E402
 

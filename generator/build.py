@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,13 +20,12 @@ from generator.brand import LoadedBrand
 from generator.errors import GuidegenError
 from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
 from generator.glyphs import find_printed_gaps
-from generator.jobs import Job, JobResult, describe_languages, plan_jobs, shard_jobs  # noqa: F401 (re-exported)
+from generator.jobs import Job, JobResult
 from generator.languages import direction
 from generator.library import GuideSource, Library
-from generator.localize import LocalizedGuide
 from generator.outputs import write_atomic
 from generator.render import DocumentOptions, RenderedHtml, Templates, render_html
-from generator.ui import UiStrings, load_ui_strings
+from generator.ui import load_ui_strings
 
 if TYPE_CHECKING:
     from generator.pdf import Layout
@@ -127,16 +127,16 @@ class Builder:
         result.fallbacks = localized.fallbacks
         options = DocumentOptions(job.format, job.options, self.params)
         assets = source.assets_dir
+        html = partial(render_html, localized, options, self.templates, ui=ui, assets_dir=assets, subset_fonts=True,
+                       brand=self.brand)
         if job.format == "checklist":
-            layout = self._fit_checklist(localized, options, ui, result, assets)
+            layout = self._fit_checklist(html, localized.language, options, result, assets)
         else:
-            rendered = render_html(localized, options, self.templates, ui=ui, assets_dir=assets, subset_fonts=True,
-                                   brand=self.brand)
+            rendered = html()
             check_glyphs(rendered)
             layout = self._layout(rendered, assets)
             if job.options.duplex and layout.pages % 2:
-                layout = self._layout(render_html(localized, options, self.templates, ui=ui, assets_dir=assets,
-                                                  subset_fonts=True, duplex_pad=True, brand=self.brand), assets)
+                layout = self._layout(html(duplex_pad=True), assets)
         result.ui_missing = list(ui.missing)
         result.warnings = list(self.renderer.warnings)
         if self.strict and (result.fallbacks or result.ui_missing):
@@ -153,19 +153,18 @@ class Builder:
         folders = [assets] + ([self.brand.folder] if self.brand else [])
         return self.renderer.layout(rendered.html, folders, rendered.resources)
 
-    def _fit_checklist(self, localized: LocalizedGuide, options: DocumentOptions, ui: UiStrings,
+    def _fit_checklist(self, html: Callable[..., RenderedHtml], language: str, options: DocumentOptions,
                        result: JobResult, assets: Path) -> Layout:
         """Lay out the checklist on one page: the largest type that fits, down to the floor;
         then the same in two columns; else fail, saying by how much it is over."""
         large = options.print.large_print
         start = LARGE_CHECKLIST_START_PT if large else CHECKLIST_START_PT
-        floor = LARGE_PRINT_FLOOR_PT if large else (CJK_FLOOR_PT if is_cjk(localized.language) else LATIN_FLOOR_PT)
+        floor = LARGE_PRINT_FLOOR_PT if large else (CJK_FLOOR_PT if is_cjk(language) else LATIN_FLOOR_PT)
         sizes = [start - CHECKLIST_STEP_PT * i for i in range(int((start - floor) / CHECKLIST_STEP_PT + 1e-9) + 1)]
         overflow = float("inf")  # the least overflow seen: how much shorter the checklist must get
         for columns in (1, 2):
             for size in sizes:
-                rendered = render_html(localized, options, self.templates, font_size_pt=size, columns=columns,
-                                       ui=ui, assets_dir=assets, subset_fonts=True, brand=self.brand)
+                rendered = html(font_size_pt=size, columns=columns)
                 if size == start and columns == 1:
                     check_glyphs(rendered)
                 layout = self._layout(rendered, assets)

@@ -277,7 +277,8 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
            params: tuple[str, ...], strict: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
            marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Make one document for one reader, in their language."""
-    from generator.build import Builder, Job
+    from generator.build import Builder
+    from generator.jobs import Job
     from generator.library import load_library
     from generator.progress import Reporter
 
@@ -334,10 +335,9 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
     from generator.jobs import Job
     from generator.errors import display_path
     from generator.ondemand import OnDemand
-    from generator.printing import MAX_COPIES, send_to_printer, sides_for
+    from generator.printing import check_copies, send_to_printer, sides_for
 
-    if copies > MAX_COPIES and not force:
-        raise GuidegenError(f"{copies} copies is more than {MAX_COPIES}; add --force if you really mean it")
+    check_copies(copies, force)  # before anything is built
     options = _variants((paper,), large_print, duplex, booklet, bleed, marks, pdf_a)[0].for_format(format_)
     desk = OnDemand(content, output, _templates(templates_dir), _brand(brand_file))
     found = _reader_language(desk.library.get(guide), language)

@@ -18,7 +18,8 @@ from generator.library import Library, load_library
 
 if TYPE_CHECKING:
     from generator.brand import LoadedBrand
-    from generator.build import Builder, Job, JobResult
+    from generator.build import Builder
+    from generator.jobs import Job, JobResult
     from generator.templates import Templates
 
 

@@ -69,13 +69,18 @@ def default_printer() -> str | None:
     return match.group(1) if match else None
 
 
-def send_to_printer(pdf: Path, *, copies: int = 1, printer: str | None = None, paper: str = "a4",
-                    sides: str = "one-sided", title: str = "", allow_many: bool = False) -> PrintJob:
-    """Queue ``pdf`` on ``printer`` (the default one if None) and return the CUPS job."""
+def check_copies(copies: int, allow_many: bool = False) -> None:
+    """At least one copy, and no more than MAX_COPIES unless ``allow_many``."""
     if copies < 1:
         raise GuidegenError("copies must be 1 or more")
     if copies > MAX_COPIES and not allow_many:
         raise GuidegenError(f"{copies} copies is more than {MAX_COPIES}; add --force if you really mean it")
+
+
+def send_to_printer(pdf: Path, *, copies: int = 1, printer: str | None = None, paper: str = "a4",
+                    sides: str = "one-sided", title: str = "", allow_many: bool = False) -> PrintJob:
+    """Queue ``pdf`` on ``printer`` (the default one if None) and return the CUPS job."""
+    check_copies(copies, allow_many)
     if printer is not None and not re.fullmatch(r"[^\s/#\\\"']{1,127}", printer):
         raise GuidegenError(f"'{printer}' is not a printer name")
     args = [_command("lp"), "-n", str(copies), "-o", f"media={MEDIA[paper]}", "-o", f"sides={sides}"]

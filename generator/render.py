@@ -31,7 +31,7 @@ from generator.messages import iter_messages
 from generator.params import fill
 from generator.qr import qr_resource
 from generator.subsetting import SUFFIX, printed_characters, subset_faces
-from generator.templates import BUNDLED_TEMPLATES, Templates  # noqa: F401 (re-exported)
+from generator.templates import Templates
 from generator.ui import UiStrings, load_ui_strings
 
 _CJK_NUMERALS = "〇一二三四五六七八九十"

@@ -128,9 +128,7 @@ def create_app(config: DeskConfig) -> Flask:
     @app.get("/<tag>/<guide>/<format_>/")
     def preview(tag: str, guide: str, format_: str) -> str:
         job = checked_job(tag, guide, format_)
-        from pypdf import PdfReader
-
-        pages = len(PdfReader(document(job)).pages)
+        pages = _page_count(document(job))
         return page("preview.html.j2", job.language, guide=guide, format=format_, pages=pages,
                     title=_title(desk.library.get(guide), job.language), printers=_printers(), max_copies=MAX_COPIES)
 
@@ -138,9 +136,7 @@ def create_app(config: DeskConfig) -> Flask:
     def page_png(tag: str, guide: str, format_: str, number: int) -> Response:
         job = checked_job(tag, guide, format_)
         pdf = document(job)
-        from pypdf import PdfReader
-
-        if not 1 <= number <= len(PdfReader(pdf).pages):
+        if not 1 <= number <= _page_count(pdf):
             abort(404)
         dpi = THUMBNAIL_DPI if request.args.get("size") == "thumb" else PREVIEW_DPI
         return send_file(page_image(pdf, config.out_dir, number, dpi), mimetype="image/png", max_age=60)
@@ -180,6 +176,12 @@ def create_app(config: DeskConfig) -> Flask:
         return page("error.html.j2", UI_SOURCE_LANGUAGE, message="Not found"), 404
 
     return app
+
+
+def _page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
 
 
 def _folded(text: str) -> str:

@@ -71,9 +71,10 @@ guide = st.fixed_dictionaries({
 
 @given(guide)
 def test_pipeline_gives_pdf_or_own_error(tmp_path_factory, data: dict) -> None:  # type: ignore[no-untyped-def]
-    from generator.build import Builder, Job
+    from generator.build import Builder
+    from generator.jobs import Job
     from generator.library import load_library
-    from generator.render import Templates
+    from generator.templates import Templates
 
     tmp = tmp_path_factory.mktemp("pipeline")
     _write(tmp, yaml.safe_dump(data, allow_unicode=True))

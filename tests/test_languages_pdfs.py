@@ -58,7 +58,8 @@ def test_document_language_and_direction(built: Built, language: str) -> None:
 def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]
     from generator.library import load_library
     from generator.pdf import Renderer
-    from generator.render import DocumentOptions, Templates, render_html
+    from generator.render import DocumentOptions, render_html
+    from generator.templates import Templates
 
     source = load_library(CONTENT).get("esim-cancel")
     templates = Templates()

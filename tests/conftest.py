@@ -122,6 +122,17 @@ def pdf_words(path: Path, page: int = 1) -> list[tuple[str, float, float]]:
             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html)]
 
 
+def long_date(language: str) -> str:
+    """The bundled guide's revision date as CLDR writes it in ``language`` (Babel's data, never a literal)."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from generator.languages import babel_locale
+
+    return format_date(dt.date(2026, 11, 25), format="long", locale=babel_locale(language))
+
+
 def squeeze(text: str) -> str:
     """Text without any white space, to compare across line breaks."""
     return "".join(text.split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from babel import Locale
 
 from generator.errors import GuidegenError
 from generator.languages import direction, english_name, match_language, maximize, native_name
@@ -43,16 +44,23 @@ def test_invalid_tags_are_rejected(bad: str) -> None:
         maximize(bad)
 
 
-@pytest.mark.parametrize("tag, native, english", [
-    ("zh-CN", "中文（简体）", "Chinese (Simplified)"),
-    ("zh-TW", "中文（繁體）", "Chinese (Traditional)"),
-    ("ar", "العربية", "Arabic"),
-    ("es", "Español", "Spanish"),
-    ("en", "English", "English"),
+@pytest.mark.parametrize("tag, locale, script", [
+    ("zh-CN", "zh_Hans", "Hans"), ("zh-TW", "zh_Hant", "Hant"), ("ar", "ar", None), ("es", "es", None),
+    ("en", "en", None), ("ko", "ko", None),
 ])
-def test_names(tag: str, native: str, english: str) -> None:
-    assert native_name(tag) == native
-    assert english_name(tag) == english
+def test_names_come_from_cldr(tag: str, locale: str, script: str | None) -> None:
+    """Native and English names are CLDR's (as Babel has them), capitalised outside CJK, with the script
+    for languages written in several, in the language's own brackets."""
+    def expected(names: Locale) -> str:
+        name = names.languages[tag.split("-")[0]]
+        if names.language not in ("zh", "ja", "ko"):
+            name = name[:1].upper() + name[1:]
+        if script is None:
+            return name
+        return f"{name}（{names.scripts[script]}）" if names.language == "zh" else f"{name} ({names.scripts[script]})"
+
+    assert native_name(tag) == expected(Locale.parse(locale))
+    assert english_name(tag) == expected(Locale("en"))
 
 
 def test_direction() -> None:

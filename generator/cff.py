@@ -6,8 +6,11 @@ In the full font the two are equal. After subsetting, glyph ids are renumbered
 WeasyPrint writes glyph ids into the PDF as CIDs, so a consumer that looks CIDs up
 through the charset, as poppler's pdftops and Ghostscript do on the way to many
 printers, finds no glyph and prints boxes. Rewriting the charset as the identity
-(format 2, one range) fixes that; it always fits in the old charset's place, so
-the font is patched in place and only two checksums change.
+fixes that. The new charset is written in the old one's place, in the smallest
+format that fits there (format 2 with one range takes 5 bytes; format 1 takes 3
+bytes per 256 glyphs, so it fits where a format 1 charset was; format 0 is as
+long as any format 0 charset of the same font), so the font is patched in place
+and only two checksums change.
 """
 
 from __future__ import annotations
@@ -51,11 +54,42 @@ def _identity_charset(cff: bytes) -> bytes | None:
     if _ROS not in top or _CHARSET not in top or _CHARSTRINGS not in top:
         return None
     _, glyphs = _index(data, top[_CHARSTRINGS][0])
-    charset = top[_CHARSET][0]
+    charset = int(top[_CHARSET][0])
     if len(glyphs) < 2 or charset < 4:
         return None
-    data[charset:charset + 5] = bytes([2]) + struct.pack(">HH", 1, len(glyphs) - 2)  # CIDs 1… for glyphs 1…
+    room = charset_length(data, charset, len(glyphs))
+    identity = identity_charset(len(glyphs), room)
+    data[charset:charset + len(identity)] = identity
     return bytes(data)
+
+
+def charset_length(data: bytes | bytearray, offset: int, glyphs: int) -> int:
+    """Bytes taken by the charset at ``offset`` of a font with ``glyphs`` glyphs (glyph 0 is not listed)."""
+    form = data[offset]
+    if form == 0:
+        return 1 + 2 * (glyphs - 1)
+    if form not in (1, 2):
+        raise ValueError(f"unknown CFF charset format {form}")
+    size = 1 if form == 1 else 2
+    position, covered = offset + 1, 0
+    while covered < glyphs - 1:
+        left = int.from_bytes(data[position + 2:position + 2 + size], "big")
+        covered += left + 1
+        position += 2 + size
+    return position - offset
+
+
+def identity_charset(glyphs: int, room: int) -> bytes:
+    """A charset giving glyph i the CID i, in the first format that fits in ``room`` bytes."""
+    count = glyphs - 1  # glyphs 1 … glyphs-1
+    candidates = [bytes([2]) + struct.pack(">HH", 1, count - 1)]
+    ranges = [(first, min(256, count - first + 1)) for first in range(1, count + 1, 256)]
+    candidates.append(bytes([1]) + b"".join(struct.pack(">HB", first, length - 1) for first, length in ranges))
+    candidates.append(bytes([0]) + b"".join(struct.pack(">H", cid) for cid in range(1, glyphs)))
+    for candidate in candidates:
+        if len(candidate) <= room:
+            return candidate
+    raise ValueError(f"no identity charset for {glyphs} glyphs fits in {room} bytes")
 
 
 def _index(data: bytearray, position: int) -> tuple[int, list[tuple[int, int]]]:

@@ -1,34 +1,50 @@
 # The two commands of the README: `make build` and `make test`.
-# Both set everything up themselves: Debian packages (as root), a virtual
-# environment in .venv/ and the package installed into it.
+# Both set everything up themselves: the system packages they need (checked by
+# capability; installed with apt-get as root on Debian/Ubuntu), a virtual
+# environment in .venv/ with exactly the versions of uv.lock, and guidegen in it.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+UV := $(VENV)/tools/bin/uv
+# uv: use the interpreter of .venv, never download one, never write outside the lock.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+SYNC := $(UV) sync --locked --quiet --python $(BIN)/python
 
-.PHONY: build test setup system-deps bench clean
+.PHONY: build test bench lock python-version clean
 
-build: setup
+build: python-version $(UV)
+	@$(PYTHON) scripts/system_deps.py build
+	@# --inexact: keep test packages a developer's `make test` added to the same .venv
+	$(SYNC) --inexact
 	$(BIN)/guidegen build --output build
 
-test: setup
+test: python-version $(UV)
+	@$(PYTHON) scripts/system_deps.py test
+	$(SYNC) --extra test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: system-deps $(STAMP)
-
-system-deps:
-	@sh scripts/system-deps.sh
-
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
-
-bench: setup
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]' || echo "typst not installed: the bench runs without its Typst columns"
+bench: python-version $(UV)
+	@$(PYTHON) scripts/system_deps.py build
+	$(SYNC) --extra test --extra bench
 	$(BIN)/python bench/bench.py
+
+# Refresh uv.lock on purpose (new dependency, a range changed in pyproject.toml, or
+# to take newer releases); review `git diff uv.lock`, run `make test`, commit both.
+lock: python-version $(UV)
+	$(UV) lock --upgrade
+
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "guidegen needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
+	  echo "Run with another interpreter, e.g.: make PYTHON=python3.12 build" >&2; exit 1; }
+
+# uv itself, pinned by hash, in a folder of the virtual environment that `uv sync` leaves alone.
+$(UV): scripts/uv-requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --target $(VENV)/tools -r scripts/uv-requirements.txt
+	@touch $(UV)
 
 clean:
 	rm -rf build $(VENV)

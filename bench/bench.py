@@ -118,7 +118,7 @@ def typst_data(library: Library, job: Job) -> dict[str, Any]:
 
     source = library.get(job.guide)
     guide = source.localized(job.language).guide
-    ui = load_ui_strings(job.language, Templates().dirs)
+    ui = load_ui_strings(job.language, Templates().catalog_dirs)
     params = dict(guide.params)
 
     def text(value: str) -> str:

@@ -123,7 +123,7 @@ class Builder:
 
     def render(self, source: GuideSource, job: Job, result: JobResult) -> bytes:
         localized = source.localized(job.language)
-        ui = load_ui_strings(job.language, self.templates.dirs)
+        ui = load_ui_strings(job.language, self.templates.catalog_dirs)
         result.fallbacks = localized.fallbacks
         options = DocumentOptions(job.format, job.options, self.params)
         assets = source.assets_dir

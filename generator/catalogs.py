@@ -26,14 +26,18 @@ def _syntax_problems(text: str, shown: str) -> list[Problem]:
             for number, line in enumerate(text.splitlines(), 1) if not _PO_LINE.match(line)]
 
 
-def read_catalog(path: Path, language: str) -> Catalog:
-    """Read a PO file strictly: any syntax error is a ContentError with its line."""
+def read_catalog(path: Path, language: str, *, keep_obsolete: bool = False) -> Catalog:
+    """Read a PO file strictly: any syntax error is a ContentError with its line.
+
+    Obsolete entries (``#~``) are dropped unless ``keep_obsolete``: only a merge needs them, to carry them over.
+    """
     text = read_text(path, MAX_CATALOG_BYTES)
     problems = _syntax_problems(text, display_path(path))
     if problems:
         raise ContentError(problems)
     try:
-        catalog = read_po(io.StringIO(text), locale=language.replace("-", "_"), abort_invalid=True, ignore_obsolete=True)
+        catalog = read_po(io.StringIO(text), locale=language.replace("-", "_"), abort_invalid=True,
+                          ignore_obsolete=not keep_obsolete)
     except PoFileError as error:
         raise ContentError([Problem(display_path(path), error.lineno + 1, 0, f"invalid PO file: {error.args[0].rsplit(' on ', 1)[0]}")]) from None
     except (ValueError, UnicodeError, UnknownLocaleError) as error:

@@ -73,7 +73,7 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
     for source in library.guides.values():
         _check_guide(source, report)
         _check_glyphs(source, templates, report)
-    for language, path in ui_catalog_paths(templates.dirs).items():
+    for language, path in ui_catalog_paths(templates.catalog_dirs).items():
         try:
             read_catalog(path, language)
         except ContentError as error:

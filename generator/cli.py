@@ -91,10 +91,10 @@ templates_option = click.option(
     help="Folder of templates searched before the bundled ones (override any file by name).")
 
 
-def _templates(templates_dir: Path | None):  # type: ignore[no-untyped-def]
+def _templates(templates_dir: Path | None, content: Path):  # type: ignore[no-untyped-def]
     from generator.templates import Templates
 
-    return Templates([templates_dir] if templates_dir else [])
+    return Templates([templates_dir] if templates_dir else [], content)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -184,10 +184,10 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
     from generator.progress import Reporter
     from generator.workers import BuildSettings, WorkerPool, default_workers
 
-    templates = _templates(templates_dir)
+    templates = _templates(templates_dir, library.content_dir)
     reporter = Reporter.choose(len(jobs), quiet, verbose)
     reporter.failed_elsewhere(failed_before)
-    fingerprints = Fingerprints(library, templates.dirs, fingerprint_options(overrides, strict, brand))
+    fingerprints = Fingerprints(library, templates.input_dirs, fingerprint_options(overrides, strict, brand))
     manifest = Manifest(output)
     keys: dict["Job", str] = {}
     todo = []
@@ -290,7 +290,7 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
     found = _reader_language(library.get(guide), language)
     variant = f"-{options.variant}" if options.variant else ""
     target = output or Path(f"{guide}-{format_}{variant}.{found}.pdf")
-    builder = Builder(library, target.parent, _templates(templates_dir), overrides, strict, brand=_brand(brand_file))
+    builder = Builder(library, target.parent, _templates(templates_dir, content), overrides, strict, brand=_brand(brand_file))
     result = builder.build(Job(guide, found, format_, options), target.resolve())
     Reporter(1, "lines").result(result)
     if not result.ok:
@@ -339,7 +339,7 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
 
     check_copies(copies, force)  # before anything is built
     options = _variants((paper,), large_print, duplex, booklet, bleed, marks, pdf_a)[0].for_format(format_)
-    desk = OnDemand(content, output, _templates(templates_dir), _brand(brand_file))
+    desk = OnDemand(content, output, _templates(templates_dir, content), _brand(brand_file))
     found = _reader_language(desk.library.get(guide), language)
     job = Job(guide, found, format_, options)
     path, built = desk.document(job)
@@ -366,7 +366,7 @@ def serve(content: Path, host: str, port: int, output: Path, paper: str, brand_f
 
     from generator.web import DeskConfig, create_app
 
-    app = create_app(DeskConfig(content, output, _templates(templates_dir), _brand(brand_file), paper))
+    app = create_app(DeskConfig(content, output, _templates(templates_dir, content), _brand(brand_file), paper))
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone on the network can open the desk page and print", err=True)
     click.echo(f"guidegen desk page on http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C stops it)")
@@ -382,7 +382,7 @@ def check(content: Path, templates_dir: Path | None) -> None:
     from generator.library import load_library
 
     library = load_library(content)
-    report = check_library(library, _templates(templates_dir))
+    report = check_library(library, _templates(templates_dir, content))
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
     for problem in report.errors:

@@ -31,9 +31,9 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
             path = source.folder / "locales" / POT_NAME
             write_atomic(path, catalog_bytes(guide_template(source)))
             click.echo(f"wrote {display_path(path)}")
-        dirs = _template_dirs(templates_dir)
-        path = dirs[0] / "locales" / POT_NAME
-        write_atomic(path, catalog_bytes(ui_template(dirs)))
+        templates = _templates(templates_dir, content)
+        path = templates.writable_catalog_dir / POT_NAME
+        write_atomic(path, catalog_bytes(ui_template(templates.dirs)))
         click.echo(f"wrote {display_path(path)}")
 
     @i18n.command()
@@ -59,10 +59,10 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
             else:
                 write_atomic(path, catalog_bytes(new_catalog(guide_template(source), tag)))
                 click.echo(f"wrote {display_path(path)}")
-        dirs = _template_dirs(templates_dir)
-        if match_language(tag, ["en", *ui_catalog_paths(dirs)]) is None:
-            path = dirs[0] / "locales" / f"{tag}.po"
-            write_atomic(path, catalog_bytes(new_catalog(ui_template(dirs), tag)))
+        templates = _templates(templates_dir, content)
+        if match_language(tag, ["en", *ui_catalog_paths(templates.catalog_dirs)]) is None:
+            path = templates.writable_catalog_dir / f"{tag}.po"
+            write_atomic(path, catalog_bytes(new_catalog(ui_template(templates.dirs), tag)))
             click.echo(f"wrote {display_path(path)}")
 
     @i18n.command()
@@ -81,11 +81,13 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
             template = guide_template(source)
             targets += [(template, path, tag) for tag, path in source.catalog_paths.items()
                         if tag != source.guide.source_language]
-        dirs = _template_dirs(templates_dir)
-        ui_template_catalog = ui_template(dirs)
-        targets += [(ui_template_catalog, path, tag) for tag, path in ui_catalog_paths(dirs[:1]).items()]
+        templates = _templates(templates_dir, content)
+        ui_template_catalog = ui_template(templates.dirs)
+        # Only the catalogs this project owns; the bundled ones belong to the installed tool.
+        targets += [(ui_template_catalog, path, tag)
+                    for tag, path in ui_catalog_paths([templates.writable_catalog_dir]).items()]
         for template, path, tag in targets:
-            old = read_catalog(path, tag)
+            old = read_catalog(path, tag, keep_obsolete=True)
             merged, summary = merge(template, old)
             data = catalog_bytes(merged)
             if data == path.read_bytes():
@@ -110,9 +112,9 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         for source in library.guides.values():
             for tag in source.languages:
                 rows.append((source.id, tag, completeness(source, tag)))
-        dirs = _template_dirs(templates_dir)
-        for tag, path in sorted(ui_catalog_paths(dirs).items()):
-            rows.append(("(templates)", tag, ui_completeness(dirs, path, tag)))
+        templates = _templates(templates_dir, content)
+        for tag, path in sorted(ui_catalog_paths(templates.catalog_dirs).items()):
+            rows.append(("(templates)", tag, ui_completeness(templates.dirs, path, tag)))
         click.echo(f"{'guide':<20} {'language':<10} {'translated':>10} {'fuzzy':>6} {'untranslated':>13} {'done':>6}")
         below = []
         for guide, tag, done in rows:
@@ -135,11 +137,9 @@ def _library(content: Path):  # type: ignore[no-untyped-def]
     return library
 
 
-def _template_dirs(templates_dir: Path | None) -> list[Path]:
-    from generator.templates import BUNDLED_TEMPLATES
+def _templates(templates_dir: Path | None, content: Path):  # type: ignore[no-untyped-def]
+    from generator.templates import Templates
 
-    if templates_dir is None:
-        return [BUNDLED_TEMPLATES]
-    if not templates_dir.is_dir():
+    if templates_dir is not None and not templates_dir.is_dir():
         raise GuidegenError(f"templates folder not found: {templates_dir}")
-    return [templates_dir, BUNDLED_TEMPLATES]
+    return Templates([templates_dir] if templates_dir else [], content)

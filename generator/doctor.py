@@ -19,7 +19,7 @@ def diagnose() -> Iterator[tuple[str, bool]]:
         try:
             yield f"{package} {metadata.version(package)}", True
         except metadata.PackageNotFoundError:
-            yield f"{package}: not installed (pip install -e .)", False
+            yield f"{package}: not installed (make build, or pip install the guidegen wheel)", False
     try:
         from generator.pdf import import_weasyprint
 

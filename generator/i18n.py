@@ -104,6 +104,7 @@ def merge(template: Catalog, old: Catalog) -> tuple[Catalog, MergeSummary]:
     by_text = {m.id: m for m in entries if m.string}
     by_context = {m.context: m for m in entries if m.context}
     template_texts = {m.id for m in template if m.id}
+    exact_template = {(m.id, m.context) for m in template if m.id}
     used: set[tuple[object, object]] = set()
     new = fuzzy = 0
     for message in template:
@@ -130,6 +131,9 @@ def merge(template: Catalog, old: Catalog) -> tuple[Catalog, MergeSummary]:
     for previous in entries:
         if (previous.id, previous.context) not in used and previous.string:
             key = (previous.id, previous.context) if previous.context else previous.id
+            merged.obsolete[key] = previous
+    for key, previous in old.obsolete.items():  # obsolete before: kept until a translator deletes it
+        if key not in merged.obsolete and (previous.id, previous.context) not in exact_template:
             merged.obsolete[key] = previous
     return merged, MergeSummary(new, fuzzy, len(merged.obsolete))
 

@@ -59,7 +59,7 @@ class OnDemand:
             library = self.library
             assert self._builder is not None
             path = job.output(self.out_dir)
-            key = Fingerprints(library, self.templates.dirs, fingerprint_options(self.params, False, self.brand)).key(job)
+            key = Fingerprints(library, self.templates.input_dirs, fingerprint_options(self.params, False, self.brand)).key(job)
             manifest = Manifest(self.out_dir)
             if manifest.fresh(path, key) is not None:
                 return path, None

@@ -133,7 +133,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     guide = localized.guide
     language = localized.language
     params = {**guide.params, **options.params}
-    ui = ui or load_ui_strings(language, templates.dirs)
+    ui = ui or load_ui_strings(language, templates.catalog_dirs)
     locale = babel_locale(language)
     messages = list(iter_messages(guide))
     resources: dict[str, bytes] = {}  # generated files the HTML links to: QR codes, subset fonts

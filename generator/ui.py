@@ -1,7 +1,7 @@
 """Template strings ("Page 2 of 3", "Revised on …"): their catalogs and lookup.
 
 Template strings are written in English in the templates (``_("Warning")``) and
-translated in ``<templates>/locales/<tag>.po``. Every string looked up without a
+translated in catalogs named ``<tag>.po`` (see ``Templates.catalog_dirs``). Every string looked up without a
 usable translation is recorded, so the build can report it like a content fallback.
 """
 
@@ -45,18 +45,18 @@ class UiStrings:
         return text
 
 
-def ui_catalog_paths(templates_dirs: list[Path]) -> dict[str, Path]:
+def ui_catalog_paths(catalog_dirs: list[Path]) -> dict[str, Path]:
     """Template-string catalogs by language; earlier folders override later ones."""
     paths: dict[str, Path] = {}
-    for folder in reversed(templates_dirs):
-        for po in sorted((folder / "locales").glob("*.po")):
+    for folder in reversed(catalog_dirs):
+        for po in sorted(folder.glob("*.po")):
             paths[po.stem] = po
     return paths
 
 
-def load_ui_strings(language: str, templates_dirs: list[Path]) -> UiStrings:
+def load_ui_strings(language: str, catalog_dirs: list[Path]) -> UiStrings:
     """The template strings for a language, matched by CLDR rules to the catalogs that exist."""
-    paths = ui_catalog_paths(templates_dirs)
+    paths = ui_catalog_paths(catalog_dirs)
     if match_language(language, [UI_SOURCE_LANGUAGE]) == UI_SOURCE_LANGUAGE:
         return UiStrings(None)
     found = match_language(language, list(paths))

@@ -65,7 +65,7 @@ def create_app(config: DeskConfig) -> Flask:
     app.config.update(SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True, MAX_CONTENT_LENGTH=16_384)
 
     def ui(language: str) -> UiStrings:
-        return load_ui_strings(language, config.templates.dirs)
+        return load_ui_strings(language, config.templates.catalog_dirs)
 
     def language_entry(tag: str) -> dict[str, str]:
         return {"tag": tag, "native": native_name(tag), "english": english_name(tag), "dir": direction(tag),

@@ -49,7 +49,7 @@ class BuildSettings:
 
         library = load_library(self.content_dir, list(self.guides) or None)
         brand = load_brand(self.brand) if self.brand else None
-        return Builder(library, self.out_dir, Templates(list(self.template_dirs)), dict(self.params),
+        return Builder(library, self.out_dir, Templates(list(self.template_dirs), self.content_dir), dict(self.params),
                        self.strict, self.timeout, brand)
 
 

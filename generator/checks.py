@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,11 +14,12 @@ from generator.errors import ContentError, Problem, display_path
 from generator.library import GuideSource, Library
 from generator.glyphs import Gap
 from generator.links import text_problems
-from generator.localize import localize, translation_of
+from generator.localize import localize
 from generator.messages import iter_messages
 from generator.params import placeholders
 from generator.templates import Templates
 from generator.ui import ui_catalog_paths
+from generator.usability import Unusable, why_unusable
 
 WARN_ITEMS_PER_GROUP = 7
 
@@ -49,8 +51,15 @@ def completeness(source: GuideSource, language: str, catalog: Catalog | None = N
     catalog = catalog or source.catalog(language)
     if catalog is None:
         return Completeness(len(messages), 0, 0)
-    counts = Counter(translation_of(message, catalog)[1] for message in messages)
-    return Completeness(counts[""], counts["fuzzy"], len(messages) - counts[""] - counts["fuzzy"])
+    return _count(why_unusable(message.source, catalog.get(message.source, context=message.context))
+                  for message in messages)
+
+
+def _count(verdicts: Iterable[Unusable | None]) -> Completeness:
+    """Usable translations are translated; fuzzy ones fuzzy; missing or unusable ones untranslated."""
+    counts = Counter(verdicts)
+    total = sum(counts.values())
+    return Completeness(counts[None], counts[Unusable.FUZZY], total - counts[None] - counts[Unusable.FUZZY])
 
 
 def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Completeness:
@@ -58,14 +67,8 @@ def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Com
     from generator.i18n import ui_template
 
     catalog = read_catalog(path, language)
-    counts = Counter()
-    for message in ui_template(template_dirs):
-        if not message.id:
-            continue
-        entry = catalog.get(message.id)
-        counts["fuzzy" if entry is not None and entry.string and entry.fuzzy else
-               "translated" if entry is not None and entry.string else "untranslated"] += 1
-    return Completeness(counts["translated"], counts["fuzzy"], counts["untranslated"])
+    return _count(why_unusable(message.id, catalog.get(message.id))
+                  for message in ui_template(template_dirs) if message.id)
 
 
 def check_library(library: Library, templates: Templates) -> CheckReport:
@@ -143,11 +146,11 @@ def _check_guide(source: GuideSource, report: CheckReport) -> None:
             entry = catalog.get(message.source, context=message.context)
             if entry is None or not entry.string or not isinstance(entry.string, str):
                 continue
-            if placeholders(entry.string) != placeholders(message.source):
+            if why_unusable(message.source, entry) is Unusable.PLACEHOLDERS:
                 report.errors.append(Problem(shown, entry.lineno or 0, 0,
                     f"{message.context}: translation must use the placeholders {sorted(placeholders(message.source))}, "
                     f"not {sorted(placeholders(entry.string))}"))
-            if translation_of(message, catalog)[1] == "links or addresses differ from the source":
+            if why_unusable(message.source, entry) is Unusable.LINKS:
                 problems = text_problems(entry.string, guide.links) or ["must use the same links as the source"]
                 report.errors.append(Problem(shown, entry.lineno or 0, 0,
                     f"{message.context}: translation {problems[0]}; it prints in the source language until fixed"))

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog
 
-from generator.links import addresses, link_targets
 from generator.messages import Message, map_messages
-from generator.model import MAX_TEXT
 from generator.model import Guide
-from generator.params import placeholders
 from generator.textnorm import normalize_text
+from generator.usability import Unusable, why_unusable
 
 
 class SourceText(str):
@@ -35,7 +32,7 @@ class Fallback:
     """A string printed in the source language because its translation was not usable."""
 
     context: str
-    reason: str  # "missing", "fuzzy", "placeholders differ", …
+    reason: Unusable
     critical: bool
 
 
@@ -46,24 +43,11 @@ class LocalizedGuide:
     fallbacks: list[Fallback] = field(default_factory=list)
 
 
-def translation_of(message: Message, catalog: Catalog) -> tuple[str | None, str]:
+def translation_of(message: Message, catalog: Catalog) -> tuple[str | None, Unusable | None]:
     """The usable translation of a message, or None with the reason it is not usable."""
     entry = catalog.get(message.source, context=message.context)
-    if entry is None or not entry.string:
-        return None, "missing"
-    if entry.fuzzy:
-        return None, "fuzzy"
-    if not isinstance(entry.string, str):
-        return None, "missing"
-    if placeholders(entry.string) != placeholders(message.source):
-        return None, "placeholders differ"
-    if sorted(link_targets(entry.string)) != sorted(link_targets(message.source)) or (
-            set(addresses(entry.string)) - set(addresses(message.source))):
-        return None, "links or addresses differ from the source"
-    if len(entry.string) > MAX_TEXT or any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")
-                                           for c in entry.string if c not in "\t\n"):
-        return None, "unprintable or too long"
-    return entry.string, ""
+    reason = why_unusable(message.source, entry)
+    return (None, reason) if reason else (entry.string, None)
 
 
 def localize(guide: Guide, language: str, catalog: Catalog | None) -> LocalizedGuide:
@@ -74,8 +58,8 @@ def localize(guide: Guide, language: str, catalog: Catalog | None) -> LocalizedG
 
     def translate(message: Message) -> str:
         text, reason = translation_of(message, catalog)
-        if text is None:
-            result.fallbacks.append(Fallback(message.context, reason, message.critical))
+        if reason is not None or text is None:
+            result.fallbacks.append(Fallback(message.context, reason or Unusable.MISSING, message.critical))
             return SourceText(message.source, guide.source_language)
         return normalize_text(text)
 

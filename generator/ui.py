@@ -15,7 +15,8 @@ from babel.messages.catalog import Catalog
 
 from generator.catalogs import read_catalog
 from generator.languages import match_language
-from generator.params import fill, placeholders
+from generator.params import fill
+from generator.usability import why_unusable
 
 UI_SOURCE_LANGUAGE = "en"
 
@@ -37,12 +38,12 @@ class UiStrings:
         if self.catalog is None:
             return msgid
         entry = self.catalog.get(msgid)
-        text = entry.string if entry is not None and not entry.fuzzy else None
-        if not text or not isinstance(text, str) or placeholders(text) != placeholders(msgid):
+        if why_unusable(msgid, entry) is not None:
             if msgid not in self.missing:
                 self.missing.append(msgid)
             return msgid
-        return text
+        assert entry is not None
+        return str(entry.string)
 
 
 def ui_catalog_paths(catalog_dirs: list[Path]) -> dict[str, Path]:

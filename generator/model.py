@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from generator.errors import GuidegenError
+from generator.languages import TAG_PATTERN, maximize
 from generator.textnorm import normalize_text
 
 MAX_TEXT = 2_000  # characters in one translatable string
@@ -36,6 +38,19 @@ def _printable(text: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(normalize_text), AfterValidator(_printable)]
+
+
+def _language_tag(tag: str) -> str:
+    """The one tag grammar (``languages.maximize``): a tag it refuses is refused here, with the guide's line."""
+    try:
+        maximize(tag)
+    except GuidegenError as error:
+        raise ValueError(str(error)) from None
+    return tag
+
+
+LanguageTag = Annotated[str, Field(max_length=35, json_schema_extra={"pattern": TAG_PATTERN.pattern}),
+                        AfterValidator(_language_tag)]
 
 
 class Strict(BaseModel):
@@ -160,7 +175,7 @@ class Guide(Strict):
     """A guide in its source language."""
 
     id: Id
-    source_language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    source_language: LanguageTag
     revision: dt.date
     params: dict[Annotated[str, StringConstraints(pattern=PARAM_PATTERN)], Annotated[str, StringConstraints(min_length=1, max_length=200)]] = {}
     # The only addresses the guide may print, link or encode: name → https URL, on these hosts.

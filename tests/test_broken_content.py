@@ -102,8 +102,9 @@ def test_translation_with_wrong_placeholder(content_copy: Path) -> None:
     _replace(po, "Download the {provider} app", "Download the {provder} app")
     result = run_cli("check", "--content", str(content_copy))
     assert result.exit_code == 1
-    assert f"en.po:{_line_of(po, '{provder}') - 0}" in result.stderr or "en.po:" in result.stderr
-    assert "cancel.ways.app.steps.1.text: translation must use the placeholders ['provider']" in result.stderr
+    entry = _line_of(po, 'msgctxt "cancel.ways.app.steps.1.text"') + 1  # Babel places an entry at its msgid
+    assert (f"en.po:{entry}: cancel.ways.app.steps.1.text: translation must use the placeholders ['provider'], "
+            "not ['provder']") in result.stderr
 
 
 def test_broken_po_file_names_line(content_copy: Path) -> None:
@@ -125,3 +126,14 @@ def test_one_broken_guide_does_not_stop_the_others(content_copy: Path, tmp_path:
     assert "broken-guide/guide.yaml" in result.stderr
     assert (out / "en" / "esim-cancel-handout.pdf").is_file()
     assert "2 built, 0 up to date, 1 failed" in result.stdout
+
+
+def test_source_language_uses_the_one_tag_grammar(content_copy: Path) -> None:
+    """A tag the language matcher would refuse later is refused where it is written, with its line."""
+    guide = content_copy / GUIDE
+    _replace(guide, "source_language: zh-CN", "source_language: de-1996")
+    result = run_cli("check", "--content", str(content_copy))
+    assert result.exit_code == 1
+    line = _line_of(guide, "source_language:")
+    assert f"esim-cancel/guide.yaml:{line}:1: source_language: 'de-1996' is not a language tag" in result.stderr
+    assert "Traceback" not in result.output

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from generator.languages import direction
-from generator.links import LINK_REFERENCE, readable_url
+from generator.links import readable_url
 from generator.localize import SourceText
 from generator.params import fill
 
@@ -100,5 +100,16 @@ def render_inline(text: str, params: Mapping[str, str], *, keep_words: bool = Fa
 
 
 def plain_text(text: str, params: Mapping[str, str]) -> str:
-    """The text without markup, for PDF metadata, running headers and alt text."""
-    return fill(LINK_REFERENCE.sub(r"\1", text).replace("**", "").replace("`", ""), params)
+    """The text without markup, for PDF metadata, running headers, alt text and the desk's titles.
+
+    The same parser as ``render_inline`` reads it, so what is markup there is dropped here:
+    emphasis marks, code fences, link targets (the label stays).
+    """
+    tokens = _parser().parseInline(_literal_underscores(text), {})
+    parts = []
+    for token in tokens[0].children or [] if tokens else []:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return fill("".join(parts), params)

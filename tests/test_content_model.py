@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 
@@ -65,3 +66,23 @@ def test_schema_rejects_unknown_key() -> None:
         assert "titel" in error.message
     else:
         raise AssertionError("schema accepted an unknown key")
+
+
+def test_plain_text_drops_exactly_the_markup_the_renderer_reads() -> None:
+    from generator.inline import plain_text
+
+    text = "Use *only* the **official** {provider} app: dial `*#06#`, see [the site](link:portal); snake_case 2*3"
+    assert plain_text(text, {"provider": "Acme"}) == (
+        "Use only the official Acme app: dial *#06#, see the site; snake_case 2*3")
+
+
+def test_emphasis_does_not_leak_into_the_pdf_title(content_copy: Path, tmp_path: Path) -> None:
+    from conftest import pdf_reader, run_cli
+
+    guide = content_copy / "esim-cancel" / "guide.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace(
+        "title: 如何注销不再使用的 {provider} eSIM 号码", "title: 如何注销*不再使用*的 {provider} eSIM 号码"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert pdf_reader(out / "zh-CN" / "esim-cancel-handout.pdf").metadata["/Title"] == "如何注销不再使用的 Heyon eSIM 号码"

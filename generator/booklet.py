@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 
-from generator.formats import PAPER_POINTS
+from generator.formats import PAPER_TABLE
 
 
 def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int | None, int | None]]:
@@ -36,7 +36,7 @@ def impose_booklet(pdf: bytes, paper: str, right_to_left: bool = False) -> tuple
     from pypdf import PdfReader, PdfWriter, Transformation
 
     reader = PdfReader(io.BytesIO(pdf))
-    sheet_width, sheet_height = PAPER_POINTS[paper][1], PAPER_POINTS[paper][0]  # landscape
+    sheet_height, sheet_width = PAPER_TABLE[paper].points  # the sheet lies landscape
     writer = PdfWriter()
     sides = booklet_order(len(reader.pages), right_to_left)
     for left, right in sides:

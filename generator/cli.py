@@ -324,12 +324,12 @@ def _reader_language(source: "GuideSource", language: str | None) -> str:
 @click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Where documents are built (and reused when up to date).")
-@click.option("--force", is_flag=True, help="Allow more than 100 copies.")
+@click.option("--allow-many", is_flag=True, help="Allow more than 100 copies.")
 @print_options
 @brand_option
 @templates_option
 def print_(guide: str, content: Path, language: str | None, format_: str, copies: int, printer: str | None,
-           paper: str, output: Path, force: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
+           paper: str, output: Path, allow_many: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
            marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Print a guide for a visitor: build it if it is not up to date, then send it to a CUPS printer."""
     from generator.jobs import Job
@@ -337,7 +337,7 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
     from generator.ondemand import OnDemand
     from generator.printing import check_copies, send_to_printer, sides_for
 
-    check_copies(copies, force)  # before anything is built
+    check_copies(copies, allow_many)  # before anything is built
     options = _variants((paper,), large_print, duplex, booklet, bleed, marks, pdf_a)[0].for_format(format_)
     desk = OnDemand(content, output, _templates(templates_dir, content), _brand(brand_file))
     found = _reader_language(desk.library.get(guide), language)
@@ -345,7 +345,7 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
     path, built = desk.document(job)
     click.echo(f"{'built  ' if built else 'current'} {display_path(path)}")
     sent = send_to_printer(path, copies=copies, printer=printer, paper=paper,
-                           sides=sides_for(options.duplex, options.booklet), title=f"{job.label}", allow_many=force)
+                           sides=sides_for(options.duplex, options.booklet), title=f"{job.label}", allow_many=allow_many)
     click.echo(f"printing {copies} cop{'y' if copies == 1 else 'ies'} on {sent.printer}: job {sent.id}")
 
 

@@ -5,17 +5,30 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 
 FORMATS = ("handout", "checklist")
-PAPERS = {"a4": "A4", "letter": "letter", "a5": "A5"}  # option value → CSS page size
 DEFAULT_PAPER = "a4"
-# Page size in points (portrait), as written in the PDF's MediaBox.
-PAPER_POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0), "a5": (419.53, 595.28), "a6": (297.64, 419.53),
-                "half-letter": (396.0, 612.0)}
-# A saddle-stitched booklet folds each sheet once: its pages are half the sheet.
-BOOKLET_PAGE = {"a4": "a5", "letter": "half-letter", "a5": "a6"}
-CSS_PAGE = {**PAPERS, "a6": "A6", "half-letter": "5.5in 8.5in"}
-SMALL_PAGES = ("a5", "a6", "half-letter")  # narrower margins; the running footer drops the title
 MAX_BLEED_MM = 10.0
-HANDOUT_ONLY = ("duplex", "booklet")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One page size, everything guidegen says about it in one place."""
+
+    css: str  # the CSS @page size
+    points: tuple[float, float]  # portrait width and height, as in the PDF's MediaBox
+    cups_media: str | None  # the CUPS media name, for the sheets a user can choose and print on
+    booklet_page: str | None  # the page of a saddle-stitched booklet folded from this sheet
+    small: bool  # narrower margins; the running footer drops the title
+
+
+PAPER_TABLE: dict[str, Paper] = {
+    "a4": Paper("A4", (595.28, 841.89), "A4", "a5", small=False),
+    "letter": Paper("letter", (612.0, 792.0), "Letter", "half-letter", small=False),
+    "a5": Paper("A5", (419.53, 595.28), "A5", "a6", small=True),
+    # Only as booklet pages:
+    "a6": Paper("A6", (297.64, 419.53), None, None, small=True),
+    "half-letter": Paper("5.5in 8.5in", (396.0, 612.0), None, None, small=True),
+}
+PAPERS = tuple(name for name, paper in PAPER_TABLE.items() if paper.cups_media)  # what --paper offers
 
 
 @dataclass(frozen=True, order=True)
@@ -44,7 +57,9 @@ class PrintOptions:
     @property
     def page(self) -> str:
         """The size of the document's own pages (half the sheet for a booklet)."""
-        return BOOKLET_PAGE[self.paper] if self.booklet else self.paper
+        page = PAPER_TABLE[self.paper].booklet_page if self.booklet else self.paper
+        assert page is not None
+        return page
 
     def for_format(self, format_: str) -> PrintOptions:
         """These options as they apply to ``format_``: a one-page checklist is never padded or imposed."""

@@ -21,7 +21,6 @@ from generator.errors import GuidegenError
 
 TAG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?$")
 RTL_SCRIPTS = {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"}
-CJK_SCRIPTS = {"Hans", "Hant", "Jpan", "Kore", "Hani"}
 
 
 @dataclass(frozen=True)

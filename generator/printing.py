@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import GuidegenError
+from generator.formats import PAPER_TABLE
 
 MAX_COPIES = 100
-MEDIA = {"a4": "A4", "letter": "Letter", "a5": "A5"}  # CUPS media names of our papers
 _REQUEST_ID = re.compile(r"request id is (\S+)")
 _TIMEOUT = 30
 
@@ -74,7 +74,7 @@ def check_copies(copies: int, allow_many: bool = False) -> None:
     if copies < 1:
         raise GuidegenError("copies must be 1 or more")
     if copies > MAX_COPIES and not allow_many:
-        raise GuidegenError(f"{copies} copies is more than {MAX_COPIES}; add --force if you really mean it")
+        raise GuidegenError(f"{copies} copies is more than {MAX_COPIES}; add --allow-many if you really mean it")
 
 
 def send_to_printer(pdf: Path, *, copies: int = 1, printer: str | None = None, paper: str = "a4",
@@ -83,7 +83,7 @@ def send_to_printer(pdf: Path, *, copies: int = 1, printer: str | None = None, p
     check_copies(copies, allow_many)
     if printer is not None and not re.fullmatch(r"[^\s/#\\\"']{1,127}", printer):
         raise GuidegenError(f"'{printer}' is not a printer name")
-    args = [_command("lp"), "-n", str(copies), "-o", f"media={MEDIA[paper]}", "-o", f"sides={sides}"]
+    args = [_command("lp"), "-n", str(copies), "-o", f"media={PAPER_TABLE[paper].cups_media}", "-o", f"sides={sides}"]
     if printer:
         args += ["-d", printer]
     if title:

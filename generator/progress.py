@@ -19,7 +19,6 @@ import click
 from generator.jobs import Job, JobResult
 from generator.errors import display_path
 
-MODES = ("auto", "bar", "lines", "verbose", "quiet")
 _BAR_WIDTH = 24
 _CLEAR = "\r\x1b[K"  # back to the start of the line, erase it
 

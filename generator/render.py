@@ -22,7 +22,7 @@ from generator.assets import AssetProblem, asset_path
 from generator.brand import LoadedBrand, brand_context
 from generator.errors import GuidegenError
 from generator.fonts import font_stack, is_cjk
-from generator.formats import CSS_PAGE, SMALL_PAGES, PrintOptions
+from generator.formats import PAPER_TABLE, PrintOptions
 from generator.inline import plain_text, render_inline
 from generator.languages import babel_locale, direction, maximize
 from generator.localize import LocalizedGuide
@@ -151,8 +151,8 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "fonts": _font_list(language),
             "fallback_fonts": {tag: _font_list(tag) for tag in fallback_languages},
             "font_faces": [],
-            "paper": CSS_PAGE[options.print.page],
-            "small_page": options.print.page in SMALL_PAGES,
+            "paper": PAPER_TABLE[options.print.page].css,
+            "small_page": PAPER_TABLE[options.print.page].small,
             "large_print": options.print.large_print,
             "bleed_mm": options.print.bleed_mm,
             "marks": options.print.marks,

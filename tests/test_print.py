@@ -82,7 +82,7 @@ def test_copies_are_capped(cups, tmp_path: Path) -> None:  # type: ignore[no-unt
     result = run_cli("print", "esim-cancel", "--content", str(CONTENT), "-o", str(tmp_path), "--copies", "101",
                      "--printer", PRINTER)
     assert result.exit_code == 1
-    assert "101 copies is more than 100; add --force" in result.stderr
+    assert "101 copies is more than 100; add --allow-many" in result.stderr
     assert not list(tmp_path.rglob("*.pdf"))
 
 

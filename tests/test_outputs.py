@@ -31,7 +31,10 @@ def test_write_atomic_replaces_and_leaves_no_temporary(tmp_path: Path) -> None:
     write_atomic(target, b"two")
     assert target.read_bytes() == b"two"
     assert os.listdir(target.parent) == ["doc.pdf"]
-    assert oct(target.stat().st_mode & 0o777) != oct(0o600)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    # mkstemp makes 0600 files; a PDF must get the mode any new file gets (a print server reads it)
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~umask)
 
 
 def test_failed_write_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

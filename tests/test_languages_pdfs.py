@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,27 @@ def test_fonts_follow_the_language(built: Built, language: str, format_: str) ->
 
 @pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
 def test_document_language_and_direction(built: Built, language: str) -> None:
-    reader = pdf_reader(built.pdf(language, "handout"))
+    """/Lang is the language; the page runs in its direction: the running footer's page number
+    stands at the end of the line (right in LTR, left in RTL) and the first heading starts at the start."""
+    from generator.languages import direction
+
+    path = built.pdf(language, "handout")
+    reader = pdf_reader(path)
     assert reader.trailer["/Root"]["/Lang"] == language
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    words = pdf_words(path, 1)
+    pages = len(reader.pages)  # "Page 1 of N", "1/N", "N쪽 중 1쪽": N is in no date (\d and int() read any script)
+    page_count = [x for word, x, y in words
+                  if y > height - 60 and pages in [int(number) for number in re.findall(r"\d+", word)]]
+    assert len(page_count) == 1, words
+    heading_top = min(y for _, _, y in words)
+    heading = [x for _, x, y in words if abs(y - heading_top) < 2]
+    if direction(language) == "rtl":
+        assert page_count[0] < width / 3
+        assert max(heading) > width * 2 / 3 and min(heading) > width / 5
+    else:
+        assert page_count[0] > width * 2 / 3
+        assert min(heading) < width / 5
 
 
 def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]

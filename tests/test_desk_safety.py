@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, ROOT
+from conftest import CONTENT
 from cups_server import PRINTER
+from generator.errors import GuidegenError
 
 PREVIEW = "/en/esim-cancel/checklist/"
 PRINT = "/en/esim-cancel/checklist/print"
@@ -167,20 +168,25 @@ def test_serve_has_the_allowed_host_option() -> None:
     assert "--allowed-host NAME" in result.stdout and "--timeout" in result.stdout
 
 
-def test_error_pages_show_no_paths_and_no_tracebacks(app, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("where, error, status, message", [
+    ("_page_count", RuntimeError, 500, "Something went wrong"),  # a bug
+    ("page_image", GuidegenError, 503, "This document cannot be made right now"),  # e.g. a full disk
+])
+def test_error_pages_show_no_paths_and_no_tracebacks(app, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                     caplog: pytest.LogCaptureFixture, where: str, error: type,
+                                                     status: int, message: str) -> None:
     import generator.web as web
 
-    def broken(pdf: Path) -> int:
-        raise RuntimeError(f"cannot read {pdf}")
+    def broken(pdf: Path, *args: object) -> int:
+        raise error(f"cannot write {tmp_path}/out/.previews/x.png: No space left on device")
 
-    monkeypatch.setattr(web, "_page_count", broken)
-    response = app.test_client().get(PREVIEW)
+    monkeypatch.setattr(web, where, broken)
+    response = app.test_client().get(PREVIEW + ("page-1.png" if where == "page_image" else ""))
     page = response.data.decode()
-    assert response.status_code == 500
-    assert "Something went wrong" in page
-    assert "Traceback" not in page and "/" + "esim-cancel-checklist.pdf" not in page and str(ROOT) not in page
-    assert "cannot read" in caplog.text and "Traceback" in caplog.text  # the log keeps it
+    assert response.status_code == status
+    assert message in page
+    assert "Traceback" not in page and str(tmp_path) not in page and "No space left" not in page
+    assert f"{tmp_path}/out/.previews/x.png: No space left on device" in caplog.text  # the log keeps it
 
 
 def test_a_document_that_cannot_be_made_says_so_without_paths(content_copy: Path, tmp_path: Path,
@@ -202,10 +208,10 @@ def test_waitress_refuses_large_bodies_itself(app) -> None:  # type: ignore[no-u
     with _served(app) as base:
         port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-            connection.sendall(f"POST {PRINT} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1073741824\r\n"
+            connection.sendall(f"POST {PRINT} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n"
                                "Content-Type: application/x-www-form-urlencoded\r\n\r\n".encode())
             answer = connection.recv(4096).decode(errors="replace")
-    assert answer.startswith("HTTP/1.1 413"), answer  # at once, without reading (or buffering) the body
+    assert answer.startswith("HTTP/1.1 413"), answer  # at once, without reading (or buffering) 10 MB
 
 
 # --- 4. Absolute paths: the default relative -o -------------------------------------------------------------------

@@ -233,9 +233,10 @@ def create_app(config: DeskConfig) -> Flask:
         except GuidegenError as error:
             log.error("cannot print %s: %s", job.label, error)
             reason = str(error).replace(str(out_dir), "…")
-            return page("printed.html.j2", job.language, guide=guide, format=format_, ok=False, reason=reason)
-        return page("printed.html.j2", job.language, guide=guide, format=format_, ok=True, printer=sent.printer,
-                    job=sent.id)
+            return page("printed.html.j2", job.language, guide=guide, format=format_, ok=False,
+                        reason=_isolated(reason))
+        return page("printed.html.j2", job.language, guide=guide, format=format_, ok=True,
+                    printer=_isolated(sent.printer), job=_isolated(sent.id))
 
     @app.get("/static/<name>")
     def static_file(name: str) -> Response:
@@ -273,6 +274,11 @@ def _bare_host(value: str) -> str:
     if value.count(":") == 1:
         return value.partition(":")[0]
     return value
+
+
+def _isolated(text: str) -> str:
+    """Text put into a sentence of any direction (a Latin printer name in Arabic): first-strong isolated."""
+    return f"\u2068{text}\u2069"
 
 
 def _origin_of(url: str) -> str | None:

@@ -61,10 +61,6 @@ SECURITY_HEADERS = {
     # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" with our own print form
     "Referrer-Policy": "same-origin",
 }
-ERROR_MESSAGES = {
-    400: "Bad request", 403: "Not allowed", 404: "Not found", 405: "Not allowed", 413: "Too large",
-    500: "Something went wrong", 503: "This document cannot be made right now",
-}
 log = logging.getLogger("guidegen.serve")
 
 
@@ -248,7 +244,10 @@ def create_app(config: DeskConfig) -> Flask:
         abort(404)
 
     def error_page(code: int) -> tuple[str, int]:
-        return page("error.html.j2", UI_SOURCE_LANGUAGE, message=ERROR_MESSAGES.get(code, "Error")), code
+        """A short page in the language of the address when it names one (English otherwise)."""
+        tag = (request.view_args or {}).get("tag")
+        language = tag if isinstance(tag, str) and tag in desk.library.languages else UI_SOURCE_LANGUAGE
+        return page("error.html.j2", language, code=code), code
 
     @app.errorhandler(CSRFError)
     def forged(error: CSRFError) -> tuple[str, int]:

@@ -189,6 +189,15 @@ def test_error_pages_show_no_paths_and_no_tracebacks(app, monkeypatch: pytest.Mo
     assert f"{tmp_path}/out/.previews/x.png: No space left on device" in caplog.text  # the log keeps it
 
 
+def test_error_pages_speak_the_language_of_the_address(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    arabic = client.get("/ar/no-such-guide/handout/")
+    assert arabic.status_code == 404
+    assert '<html lang="ar" dir="rtl">' in arabic.data.decode() and "<h1>الصفحة غير موجودة</h1>" in arabic.data.decode()
+    unknown = client.get("/xx/")
+    assert unknown.status_code == 404 and "<h1>Not found</h1>" in unknown.data.decode()
+
+
 def test_a_document_that_cannot_be_made_says_so_without_paths(content_copy: Path, tmp_path: Path,
                                                               caplog: pytest.LogCaptureFixture) -> None:
     _make_doomed_guide(content_copy, items=1)  # fails at once: glyphs the fonts lack

@@ -308,8 +308,14 @@ class _served:
         self.server = create_server(app, host="127.0.0.1", port=0, **waitress_options())
 
     def __enter__(self) -> str:
-        threading.Thread(target=self.server.run, daemon=True).start()
+        threading.Thread(target=self._run, daemon=True).start()
         return f"http://127.0.0.1:{self.server.effective_port}"
+
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except OSError:
+            pass  # closed under its loop by __exit__
 
     def __exit__(self, *exc: object) -> None:
         self.server.close()

@@ -1,3 +1,4 @@
 from generator.cli import main
 
-main()
+if __name__ == "__main__":  # not when a spawned desk worker imports it again
+    main()

@@ -33,11 +33,11 @@ def _command(name: str) -> str:
     return path
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], timeout: float = _TIMEOUT) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(args, capture_output=True, text=True, timeout=_TIMEOUT, check=False)
+        return subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise GuidegenError(f"cannot print: CUPS did not answer within {_TIMEOUT} s") from None
+        raise GuidegenError(f"cannot print: CUPS did not answer within {timeout:g} s") from None
 
 
 def _cups_problem(stderr: str) -> str:
@@ -53,9 +53,9 @@ def _cups_problem(stderr: str) -> str:
     return text
 
 
-def printers() -> list[str]:
+def printers(timeout: float = _TIMEOUT) -> list[str]:
     """The printers CUPS offers, in its order; empty when there are none."""
-    result = _run([_command("lpstat"), "-e"])
+    result = _run([_command("lpstat"), "-e"], timeout)
     if result.returncode != 0:
         if "no destinations" in result.stderr.lower():
             return []
@@ -63,8 +63,8 @@ def printers() -> list[str]:
     return [line.strip() for line in result.stdout.splitlines() if line.strip()]
 
 
-def default_printer() -> str | None:
-    result = _run([_command("lpstat"), "-d"])
+def default_printer(timeout: float = _TIMEOUT) -> str | None:
+    result = _run([_command("lpstat"), "-d"], timeout)
     match = re.search(r"system default destination:\s*(\S+)", result.stdout)
     return match.group(1) if match else None
 

@@ -2,48 +2,66 @@
 
 Desk staff open it on a counter PC; the visitor picks their language from large
 buttons labelled in that language, sees the guides in it (the page itself turns
-into that language and direction), previews a document, downloads it, or
-prints it on a CUPS printer.
+into that language and direction), previews a document and downloads it. The
+staff view (``?staff`` on any page) adds the printer status and print forms.
 
-Only what guidegen built or can build is served: every part of a URL is checked
-against the library (language, guide, format, page number) before it becomes a
-job, and only ``Job.output`` turns a job into a path. Printing is a POST with a
-CSRF token, copies are capped, and the server binds to loopback unless told
-otherwise.
+The page is meant to run on a PC where staff also browse the web, so:
+
+- only what guidegen built or can build is served: every part of a URL is
+  checked against the library before it becomes a job, and only ``Job.output``
+  turns a job into a path;
+- printing is a POST with Flask-WTF's per-session CSRF token and an Origin (or
+  Referer) of this very desk; copies are capped;
+- only the allowed host names are answered (no DNS rebinding);
+- every template is autoescaped;
+- error pages say what went wrong, never where (paths and tracebacks go to the log);
+- documents are laid out in worker processes with a time limit (``RenderPool``),
+  each behind its own lock, and a failure is remembered until its inputs change.
 """
 
 from __future__ import annotations
 
-import hmac
+import logging
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, render_template, request, send_file, session
-from markupsafe import Markup
+from flask import Flask, Response, abort, render_template, request, send_file
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import HTTPException
 
 from generator.brand import LoadedBrand
-from generator.jobs import Job
+from generator.deskprinters import PrinterStatus
 from generator.errors import GuidegenError
 from generator.formats import FORMATS, PrintOptions
+from generator.jobs import Job
 from generator.languages import direction, english_name, native_name
 from generator.ondemand import OnDemand
 from generator.previews import page_image
-from generator.printing import MAX_COPIES, default_printer, printers, send_to_printer
+from generator.printing import MAX_COPIES, send_to_printer
+from generator.renderpool import RenderPool
 from generator.templates import Templates
 from generator.ui import UI_SOURCE_LANGUAGE, UiStrings, load_ui_strings
+from generator.workers import BuildSettings
 
 PREVIEW_DPI = 60
 THUMBNAIL_DPI = 24
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
+MAX_FORM_BYTES = 16_384  # Flask refuses larger forms
+MAX_BODY_BYTES = 65_536  # waitress refuses larger bodies before reading them
 STATIC_FILES = {"desk.css": "text/css", "desk.js": "text/javascript"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; "
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" with our own print form
+    "Referrer-Policy": "same-origin",
 }
+log = logging.getLogger("guidegen.serve")
 
 
 @dataclass
@@ -54,18 +72,48 @@ class DeskConfig:
     brand: LoadedBrand | None = None
     paper: str = "a4"
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    timeout: float = 120.0  # seconds one document may take, as ``build --timeout`` (0: no limit)
+    render_workers: int = 2
+
+
+def allowed_hosts(bound: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The host names the desk answers to: the loopback names, the address it listens on, and ``extra``."""
+    names = [*LOOPBACK_HOSTS, *([] if bound in WILDCARD_ADDRESSES else [bound]), *extra]
+    return tuple(dict.fromkeys(_bare_host(name) for name in names))
+
+
+def waitress_options() -> dict[str, Any]:
+    """How ``guidegen serve`` runs waitress (the tests start it the same way)."""
+    return {"threads": 8, "ident": "guidegen", "max_request_body_size": MAX_BODY_BYTES,
+            "max_request_header_size": 65_536, "expose_tracebacks": False}
+
+
+class _DeskFlask(Flask):
+    def select_jinja_autoescape(self, filename: str) -> bool:
+        return True  # every desk template (*.html.j2 is not on Flask's own list)
 
 
 def create_app(config: DeskConfig) -> Flask:
-    desk = OnDemand(config.content_dir, config.out_dir, config.templates, config.brand)
-    web_templates = [folder / "web" for folder in config.templates.dirs]
-    app = Flask(__name__, template_folder=str(web_templates[-1]), static_folder=None)
+    content_dir, out_dir = config.content_dir.resolve(), config.out_dir.resolve()  # once, whatever the cwd later
+    template_dirs = [folder.resolve() for folder in config.templates.dirs]
+    templates = Templates(template_dirs[:-1], content_dir)
+    settings = BuildSettings(content_dir, (), out_dir, tuple(template_dirs[:-1]), (), False, config.timeout,
+                             config.brand.path.resolve() if config.brand else None)
+    pool = RenderPool(settings, config.render_workers)
+    desk = OnDemand(content_dir, out_dir, templates, config.brand, pool=pool)
+    status = PrinterStatus()
+    hosts = {_bare_host(name) for name in config.allowed_hosts}
+    web_templates = [folder / "web" for folder in template_dirs]
+    app = _DeskFlask(__name__, template_folder=str(web_templates[-1]), static_folder=None)
     app.jinja_loader.searchpath = [str(folder) for folder in web_templates]  # type: ignore[union-attr]
     app.secret_key = config.secret
-    app.config.update(SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True, MAX_CONTENT_LENGTH=16_384)
+    app.config.update(SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True,
+                      MAX_CONTENT_LENGTH=MAX_FORM_BYTES, WTF_CSRF_TIME_LIMIT=None, PROPAGATE_EXCEPTIONS=False)
+    app.extensions["guidegen.pool"] = pool
 
     def ui(language: str) -> UiStrings:
-        return load_ui_strings(language, config.templates.catalog_dirs)
+        return load_ui_strings(language, templates.catalog_dirs)
 
     def language_entry(tag: str) -> dict[str, str]:
         return {"tag": tag, "native": native_name(tag), "english": english_name(tag), "dir": direction(tag),
@@ -87,16 +135,33 @@ def create_app(config: DeskConfig) -> Flask:
         try:
             return desk.document(job)[0]
         except GuidegenError as error:
-            abort(Response(f"This document cannot be made: {error}", status=500, mimetype="text/plain"))
+            log.error("cannot make %s: %s", job.label, error)
+            abort(503)
 
-    def csrf_token() -> str:
-        if "csrf" not in session:
-            session["csrf"] = secrets.token_urlsafe(32)
-        return str(session["csrf"])
+    def staff() -> bool:
+        return "staff" in request.args
 
     def page(template: str, language: str, **context: Any) -> str:
         return render_template(template, lang=language, dir=direction(language), _=ui(language),
-                               brand=config.brand.brand if config.brand else None, csrf_token=csrf_token, **context)
+                               brand=config.brand.brand if config.brand else None, csrf_token=generate_csrf,
+                               staff=staff(), view="?staff" if staff() else "", **context)
+
+    @app.before_request
+    def known_host() -> None:
+        """Answer only to our own names: a page elsewhere cannot reach us through DNS rebinding."""
+        if _bare_host(request.headers.get("Host", "")) not in hosts:
+            abort(400)
+
+    @app.before_request
+    def same_origin() -> None:
+        """A POST must come from a page of this desk: its Origin (or else its Referer) says so."""
+        if request.method != "POST":
+            return
+        origin = request.headers.get("Origin") or _origin_of(request.headers.get("Referer", ""))
+        if origin is None or origin.lower() != request.host_url.rstrip("/").lower():
+            abort(403)
+
+    CSRFProtect(app)  # after the checks above: a foreign host or origin is refused first
 
     @app.after_request
     def secure(response: Response) -> Response:
@@ -117,7 +182,7 @@ def create_app(config: DeskConfig) -> Flask:
         guides = [{"id": source.id, "title": _title(source, language)}
                   for source in desk.library.guides.values() if language in source.languages]
         return page("language.html.j2", language, language_name=native_name(language), guides=guides,
-                    formats=FORMATS, printers=_printers(), max_copies=MAX_COPIES)
+                    formats=FORMATS, printers=status.current() if staff() else None, max_copies=MAX_COPIES)
 
     @app.get("/<tag>/<guide>/<format_>.pdf")
     def download(tag: str, guide: str, format_: str) -> Response:
@@ -130,7 +195,8 @@ def create_app(config: DeskConfig) -> Flask:
         job = checked_job(tag, guide, format_)
         pages = _page_count(document(job))
         return page("preview.html.j2", job.language, guide=guide, format=format_, pages=pages,
-                    title=_title(desk.library.get(guide), job.language), printers=_printers(), max_copies=MAX_COPIES)
+                    title=_title(desk.library.get(guide), job.language),
+                    printers=status.current() if staff() else None, max_copies=MAX_COPIES)
 
     @app.get("/<tag>/<guide>/<format_>/page-<int:number>.png")
     def page_png(tag: str, guide: str, format_: str, number: int) -> Response:
@@ -139,18 +205,21 @@ def create_app(config: DeskConfig) -> Flask:
         if not 1 <= number <= _page_count(pdf):
             abort(404)
         dpi = THUMBNAIL_DPI if request.args.get("size") == "thumb" else PREVIEW_DPI
-        return send_file(page_image(pdf, config.out_dir, number, dpi), mimetype="image/png", max_age=60)
+        try:
+            image = page_image(pdf, out_dir, number, dpi)
+        except GuidegenError as error:
+            log.error("cannot draw page %d of %s: %s", number, job.label, error)
+            abort(503)
+        return send_file(image, mimetype="image/png", max_age=60)
 
     @app.post("/<tag>/<guide>/<format_>/print")
     def print_document(tag: str, guide: str, format_: str) -> str:
         job = checked_job(tag, guide, format_)
-        if not hmac.compare_digest(request.form.get("csrf", ""), str(session.get("csrf", ""))):
-            abort(403)
         try:
             copies = int(request.form.get("copies", "1"))
         except ValueError:
             abort(400)
-        available = _printers()
+        available = status.current()
         printer = request.form.get("printer", "")
         if not 1 <= copies <= MAX_COPIES or printer not in available["names"]:
             abort(400)
@@ -158,9 +227,12 @@ def create_app(config: DeskConfig) -> Flask:
             sent = send_to_printer(document(job), copies=copies, printer=printer, paper=config.paper,
                                    title=job.label)
         except GuidegenError as error:
-            return page("printed.html.j2", job.language, guide=guide, format=format_, ok=False, reason=str(error))
-        return page("printed.html.j2", job.language, guide=guide, format=format_, ok=True, printer=sent.printer,
-                    job=sent.id)
+            log.error("cannot print %s: %s", job.label, error)
+            reason = str(error).replace(str(out_dir), "…")
+            return page("printed.html.j2", job.language, guide=guide, format=format_, ok=False,
+                        reason=_isolated(reason))
+        return page("printed.html.j2", job.language, guide=guide, format=format_, ok=True,
+                    printer=_isolated(sent.printer), job=_isolated(sent.id))
 
     @app.get("/static/<name>")
     def static_file(name: str) -> Response:
@@ -171,11 +243,46 @@ def create_app(config: DeskConfig) -> Flask:
                 return send_file(folder / name, mimetype=STATIC_FILES[name], max_age=300)
         abort(404)
 
-    @app.errorhandler(404)
-    def not_found(error: Exception) -> tuple[str, int]:
-        return page("error.html.j2", UI_SOURCE_LANGUAGE, message="Not found"), 404
+    def error_page(code: int) -> tuple[str, int]:
+        """A short page in the language of the address when it names one (English otherwise)."""
+        tag = (request.view_args or {}).get("tag")
+        language = tag if isinstance(tag, str) and tag in desk.library.languages else UI_SOURCE_LANGUAGE
+        return page("error.html.j2", language, code=code), code
+
+    @app.errorhandler(CSRFError)
+    def forged(error: CSRFError) -> tuple[str, int]:
+        return error_page(403)  # a missing, empty or foreign token: not allowed, whatever the form says
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        return error_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def crashed(error: Exception) -> tuple[str, int]:
+        log.exception("error on %s %s", request.method, request.path)
+        return error_page(500)
 
     return app
+
+
+def _bare_host(value: str) -> str:
+    """``Host`` header or name → the host name alone, lower case, without port or IPv6 brackets."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else ""
+    if value.count(":") == 1:
+        return value.partition(":")[0]
+    return value
+
+
+def _isolated(text: str) -> str:
+    """Text put into a sentence of any direction (a Latin printer name in Arabic): first-strong isolated."""
+    return f"\u2068{text}\u2069"
+
+
+def _origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
 def _page_count(pdf: Path) -> int:
@@ -190,18 +297,9 @@ def _folded(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _title(source: Any, language: str) -> Markup:
+def _title(source: Any, language: str) -> str:
+    """The guide's title as plain text (the templates escape it)."""
     from generator.inline import plain_text
 
     guide = source.localized(language).guide
-    return Markup.escape(plain_text(guide.title, guide.params))
-
-
-def _printers() -> dict[str, Any]:
-    """The CUPS printers and the default one; empty when printing is not set up."""
-    try:
-        names = printers()
-        default = default_printer()
-    except GuidegenError:
-        return {"names": [], "default": None}
-    return {"names": names, "default": default if default in names else (names[0] if names else None)}
+    return plain_text(guide.title, guide.params)

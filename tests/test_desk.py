@@ -26,14 +26,15 @@ def desk(cups, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # ty
     from waitress import create_server
 
     from generator.templates import Templates
-    from generator.web import DeskConfig, create_app
+    from generator.web import DeskConfig, create_app, waitress_options
 
     app = create_app(DeskConfig(CONTENT, tmp_path_factory.mktemp("desk-build"), Templates()))
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    server = create_server(app, host="127.0.0.1", port=0, **waitress_options())
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+    app.extensions["guidegen.pool"].close()
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +76,8 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
 
     browser.get(desk + "/")
     browser.save_screenshot(str(screenshots / "1-home.png"))
+    _assert_accessible(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "header .service").text == "Printed guides"
     assert _visible_languages(browser) == ["ar", "en", "es", "fr", "ko", "vi", "zh-CN", "zh-TW"]
     names = {e.get_attribute("lang"): e.text for e in browser.find_elements(By.CSS_SELECTOR, ".native")}
     assert names == {tag: native_name(tag) for tag in names} and set(names) == set(BUNDLED_LANGUAGES)
@@ -105,16 +108,19 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     assert browser.find_element(By.TAG_NAME, "h1").text == "الأدلة"
     heading = browser.find_element(By.CSS_SELECTOR, "h1")
     assert heading.location["x"] + heading.size["width"] > 1280 / 2  # set from the right
-    browser.save_screenshot(str(screenshots / "2-arabic.png"))
+    assert browser.find_element(By.CSS_SELECTOR, "header .service").text == "أدلة مطبوعة"
     thumbnails = browser.find_elements(By.CSS_SELECTOR, ".thumb img")
-    assert len(thumbnails) == 2 and all(browser.execute_script("return arguments[0].naturalWidth", t) > 0
-                                        for t in thumbnails)
+    assert len(thumbnails) == 2 and all(_loaded(browser, t) for t in thumbnails)
+    browser.save_screenshot(str(screenshots / "2-arabic.png"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "form.print, .no-printer")  # printing is for staff
+    _assert_accessible(browser)
 
     browser.find_element(By.CSS_SELECTOR, 'a[href="/ar/esim-cancel/checklist/"]').click()
     pages = browser.find_elements(By.CSS_SELECTOR, ".pages img")
     assert len(pages) == 1 and browser.execute_script("return arguments[0].naturalWidth", pages[0]) > 300
     assert pages[0].get_attribute("alt") == "الصفحة 1 من 1"
     browser.save_screenshot(str(screenshots / "3-preview.png"))
+    _assert_accessible(browser)
 
     browser.find_element(By.CSS_SELECTOR, 'a[href="/ar/esim-cancel/checklist.pdf"]').click()
     download = browser.downloads / "esim-cancel-checklist.ar.pdf"
@@ -127,19 +133,89 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     text = pdftotext(download)
     assert "Heyon" in text and "eSIM" in text and "2026" in text
 
+    browser.get(desk + "/ar/esim-cancel/checklist/?staff")  # the staff view: printer and copies
+    assert browser.find_element(By.CSS_SELECTOR, "header .staff").text == "عرض الموظفين"
+    browser.save_screenshot(str(screenshots / "4-staff-preview.png"))
+    _assert_accessible(browser)
     Select(browser.find_element(By.CSS_SELECTOR, "select[name=printer]")).select_by_value(PRINTER)
     copies = browser.find_element(By.CSS_SELECTOR, "input[name=copies]")
     copies.clear()
     copies.send_keys("2")
     browser.find_element(By.CSS_SELECTOR, "form.print button[type=submit]").click()
     result = browser.find_element(By.ID, "print-result")
-    browser.save_screenshot(str(screenshots / "4-printed.png"))
+    browser.save_screenshot(str(screenshots / "5-printed.png"))
     match = re.search(rf"({PRINTER}-\d+)", result.text)
     assert match and result.text.startswith("أُرسل إلى الطابعة"), result.text
     attributes = cups.job_attributes(match.group(1))
     assert attributes["job-state"] == "completed" and attributes["copies"] == "2"
     cups.printed_file(match.group(1)).unlink()
     print(f"screenshots: {screenshots}")
+
+
+def _loaded(browser, image) -> bool:  # type: ignore[no-untyped-def]
+    """The image arrived and decoded (a broken one has no natural width)."""
+    return bool(browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+
+
+AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")  # axe-core, pinned by the wheel
+MIN_TARGET_PX = 44  # WCAG 2.5.5
+
+
+def _assert_accessible(browser) -> None:  # type: ignore[no-untyped-def]
+    """axe-core finds nothing on the page, and every control is at least 44 × 44 CSS px."""
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    violations = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {rules: {'target-size': {enabled: true}}})"
+        ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])))"
+        ".catch(e => done([['axe failed', String(e), []]]));")
+    assert violations == [], f"{browser.current_url}: {violations}"
+    small = browser.execute_script(
+        "return [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select')]"
+        ".filter(e => e.getClientRects().length)"
+        ".map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().width, e.getBoundingClientRect().height])"
+        f".filter(([, w, h]) => w < {MIN_TARGET_PX} || h < {MIN_TARGET_PX});")
+    assert small == [], f"{browser.current_url}: targets under {MIN_TARGET_PX} px: {small}"
+
+
+@pytest.fixture
+def attacker(tmp_path: Path) -> Iterator[str]:
+    """Another website, on a second loopback origin (localhost, not 127.0.0.1, and its own port)."""
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://localhost:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_page_on_another_origin_cannot_make_the_desk_print(desk: str, browser, attacker: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                             screenshots: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from selenium.webdriver.common.by import By
+
+    import generator.web as web
+
+    sent: list[object] = []
+    monkeypatch.setattr(web, "send_to_printer", lambda *args, **kwargs: sent.append(args))
+    browser.get(desk + "/en/esim-cancel/checklist/?staff")  # staff have the desk open: a session and its token
+    token = browser.find_element(By.CSS_SELECTOR, "input[name=csrf_token]").get_attribute("value")
+    assert token
+    for name, leaked in (("attack.html", ""), ("attack-with-token.html", token)):  # even a token that leaked
+        (tmp_path / name).write_text(f"""<!DOCTYPE html><html lang="en"><title>Win a prize</title>
+<form method="post" action="{desk}/en/esim-cancel/checklist/print">
+<input name="printer" value="{PRINTER}"><input name="copies" value="100"><input name="csrf_token" value="{leaked}">
+</form><script>document.forms[0].submit()</script></html>""", encoding="utf-8")
+        browser.get(f"{attacker}/{name}")
+        deadline = time.monotonic() + 20
+        while not browser.current_url.startswith(desk) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert browser.current_url == desk + "/en/esim-cancel/checklist/print"
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Not allowed"
+    browser.save_screenshot(str(screenshots / "6-cross-site-refused.png"))
+    assert sent == []
 
 
 def _client(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -167,16 +243,19 @@ def test_security_headers(tmp_path: Path) -> None:
 
 def test_printing_needs_the_csrf_token_and_caps_copies(cups, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     client = _client(tmp_path)
-    page = client.get("/en/esim-cancel/checklist/").data.decode()
-    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    page = client.get("/en/esim-cancel/checklist/?staff").data.decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     url = "/en/esim-cancel/checklist/print"
-    assert client.post(url, data={"printer": PRINTER, "copies": "1"}).status_code == 403
-    assert client.post(url, data={"printer": PRINTER, "copies": "1", "csrf": "forged"}).status_code == 403
-    assert client.post(url, data={"printer": PRINTER, "copies": "101", "csrf": token}).status_code == 400
-    assert client.post(url, data={"printer": "elsewhere", "copies": "1", "csrf": token}).status_code == 400
+    origin = {"Origin": "http://localhost"}
+    assert client.post(url, data={"printer": PRINTER, "copies": "1"}, headers=origin).status_code == 403
+    assert client.post(url, data={"printer": PRINTER, "copies": "1", "csrf_token": "forged"},
+                       headers=origin).status_code == 403
+    for copies in ("101", "0", "-1", "many"):
+        assert client.post(url, data={"printer": PRINTER, "copies": copies, "csrf_token": token},
+                           headers=origin).status_code == 400
+    assert client.post(url, data={"printer": "elsewhere", "copies": "1", "csrf_token": token},
+                       headers=origin).status_code == 400
     assert client.get(url).status_code == 405
-    other = _client(tmp_path)  # another browser's session cannot reuse the token
-    assert other.post(url, data={"printer": PRINTER, "copies": "1", "csrf": token}).status_code == 403
 
 
 def test_search_works_without_javascript(tmp_path: Path) -> None:
@@ -192,7 +271,7 @@ def test_serve_binds_to_loopback_by_default() -> None:
 
 def test_desk_page_without_printers_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no CUPS commands at all
-    page = _client(tmp_path).get("/fr/").data.decode()
+    page = _client(tmp_path).get("/fr/?staff").data.decode()
     assert "Aucune imprimante n’est configurée." in page
     assert "<form class=\"print\"" not in page
 

@@ -15,20 +15,26 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import snapshot
 from generator.booklet import impose_booklet
 from generator.brand import LoadedBrand
-from generator.errors import GuidegenError
+from generator.cache import Fingerprints, fingerprint_options
+from generator.catalogs import read_catalog
+from generator.content import load_guide
+from generator.errors import GuidegenError, display_path
 from generator.fonts import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
 from generator.glyphs import find_printed_gaps
 from generator.jobs import Job, JobResult
 from generator.languages import direction
-from generator.library import GuideSource, Library
+from generator.library import Library
+from generator.localize import LocalizedGuide, localize
 from generator.outputs import write_atomic
 from generator.render import DocumentOptions, RenderedHtml, Templates, render_html
 from generator.ui import load_ui_strings
 
 if TYPE_CHECKING:
     from generator.pdf import Layout
+    from generator.snapshot import DocumentInputs
 
 CHECKLIST_START_PT = 14.0
 CHECKLIST_STEP_PT = 0.5
@@ -90,6 +96,7 @@ class Builder:
         self.timeout = timeout
         self.brand = brand
         self.renderer = Renderer(templates.dirs)
+        self.keys = Fingerprints(None, templates.dirs, fingerprint_options(self.params, strict, brand))
         self.last_html = ""  # the HTML of the last document laid out, and the files it links to (for bench/)
         self.last_resources: dict[str, bytes] = {}
 
@@ -112,31 +119,33 @@ class Builder:
         try:
             source = self.library.get(job.guide)
             path = path or job.output(self.out_dir)
+            inputs = snapshot.read_inputs(source.folder, source.loaded.path.name, job.language, self.templates.read())
             with time_limit(self.timeout, job.label):
-                data = self.render(source, job, result)
-            write_atomic(path, data)
+                data = self.render(inputs, job, result)
+            written = write_atomic(path, data)
             result.path = path
+            result.stamp = {"size": written.st_size, "mtime_ns": written.st_mtime_ns}
         except GuidegenError as error:
             result.error = str(error)
         result.seconds = time.perf_counter() - started
         return result
 
-    def render(self, source: GuideSource, job: Job, result: JobResult) -> bytes:
-        localized = source.localized(job.language)
-        ui = load_ui_strings(job.language, self.templates.dirs)
+    def render(self, inputs: DocumentInputs, job: Job, result: JobResult) -> bytes:
+        """The PDF of ``job`` made from ``inputs`` alone; ``result.key`` becomes the key of those inputs."""
+        localized = self._localized(inputs, job, result)
+        ui = load_ui_strings(job.language, self.templates.dirs, inputs.templates)
         result.fallbacks = localized.fallbacks
         options = DocumentOptions(job.format, job.options, self.params)
-        assets = source.assets_dir
-        html = partial(render_html, localized, options, self.templates, ui=ui, assets_dir=assets, subset_fonts=True,
-                       brand=self.brand)
+        html = partial(render_html, localized, options, self.templates, ui=ui, assets_dir=inputs.assets,
+                       subset_fonts=True, brand=self.brand, files=inputs.templates)
         if job.format == "checklist":
-            layout = self._fit_checklist(html, localized.language, options, result, assets)
+            layout = self._fit_checklist(html, localized.language, options, result, inputs)
         else:
             rendered = html()
             check_glyphs(rendered)
-            layout = self._layout(rendered, assets)
+            layout = self._layout(rendered, inputs)
             if job.options.duplex and layout.pages % 2:
-                layout = self._layout(html(duplex_pad=True), assets)
+                layout = self._layout(html(duplex_pad=True), inputs)
         result.ui_missing = list(ui.missing)
         result.warnings = list(self.renderer.warnings)
         if self.strict and (result.fallbacks or result.ui_missing):
@@ -148,13 +157,24 @@ class Builder:
             data, result.sheets = impose_booklet(data, job.paper, right_to_left=direction(job.language) == "rtl")
         return data
 
-    def _layout(self, rendered: RenderedHtml, assets: Path) -> Layout:
+    def _localized(self, inputs: DocumentInputs, job: Job, result: JobResult) -> LocalizedGuide:
+        """The guide parsed from the snapshot's bytes, in the job's language; sets ``result.key``."""
+        guide, _ = load_guide(inputs.guide_path, inputs.guide, inputs.assets)
+        result.key = self.keys.key_of(job, inputs, guide.source_language)
+        catalog = None
+        if job.language != guide.source_language:
+            if inputs.catalog is None:
+                raise GuidegenError(f"{display_path(inputs.catalog_path)}: no such catalog (removed?)")
+            catalog = read_catalog(inputs.catalog_path, job.language, inputs.catalog)
+        return localize(guide, job.language, catalog)
+
+    def _layout(self, rendered: RenderedHtml, inputs: DocumentInputs) -> Layout:
         self.last_html, self.last_resources = rendered.html, rendered.resources
-        folders = [assets] + ([self.brand.folder] if self.brand else [])
-        return self.renderer.layout(rendered.html, folders, rendered.resources)
+        folders = [inputs.assets] + ([self.brand.files()] if self.brand else [])
+        return self.renderer.layout(rendered.html, folders, rendered.resources, inputs.templates)
 
     def _fit_checklist(self, html: Callable[..., RenderedHtml], language: str, options: DocumentOptions,
-                       result: JobResult, assets: Path) -> Layout:
+                       result: JobResult, inputs: DocumentInputs) -> Layout:
         """Lay out the checklist on one page: the largest type that fits, down to the floor;
         then the same in two columns; else fail, saying by how much it is over."""
         large = options.print.large_print
@@ -167,7 +187,7 @@ class Builder:
                 rendered = html(font_size_pt=size, columns=columns)
                 if size == start and columns == 1:
                     check_glyphs(rendered)
-                layout = self._layout(rendered, assets)
+                layout = self._layout(rendered, inputs)
                 if layout.pages == 1:
                     result.font_size, result.columns = size, columns
                     return layout

@@ -2,9 +2,11 @@
 
 A job's key is a hash of everything that goes into its PDF: the guide file, the
 catalog of its language, its assets, every file of the template folders (CSS and
-template-string catalogs included), the font files of its stacks, the options,
-``SOURCE_DATE_EPOCH``, and the code and versions of guidegen, WeasyPrint and the
-PDF libraries under it. The manifest in the output folder maps each PDF to the
+template-string catalogs included), the brand file and logo, the font files of
+its stacks, the options, ``SOURCE_DATE_EPOCH``, and the code and versions of
+guidegen, WeasyPrint and the PDF libraries under it. The files are hashed as
+read into a snapshot (``snapshot``), and a document is rendered from that same
+snapshot, so the key recorded is always the key of what was rendered. The manifest in the output folder maps each PDF to the
 key it was built from and to the size and mtime it was written with, so a PDF
 edited or deleted by hand is rebuilt too.
 """
@@ -14,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from functools import cache, cached_property
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +25,7 @@ from generator import __version__
 from generator.fontfiles import FontconfigMissing, family_faces
 from generator.fonts import font_stack
 from generator.outputs import write_atomic
+from generator.snapshot import DocumentInputs, TemplateFiles, read_inputs
 
 if TYPE_CHECKING:
     from generator.brand import LoadedBrand
@@ -44,10 +46,6 @@ def tree_digest(folder: Path, pattern: str = "*") -> str:
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def file_digest(path: Path | None) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path and path.is_file() else "-"
 
 
 @cache
@@ -85,50 +83,64 @@ def fingerprint_options(params: dict[str, str], strict: bool, brand: LoadedBrand
 
 
 def brand_digest(brand: LoadedBrand | None) -> str:
-    """The brand file and the logo it names."""
+    """The brand file and the logo it names, as they were read when the brand was loaded."""
     if brand is None:
         return "-"
-    logo = brand.folder / brand.brand.logo if brand.brand.logo else None
-    return file_digest(brand.path) + file_digest(logo)
+    logo = hashlib.sha256(brand.logo_data).hexdigest() if brand.logo_data is not None else "-"
+    return hashlib.sha256(brand.data).hexdigest() + logo
 
 
 class Fingerprints:
-    """Computes job keys for one build; every input is read and hashed once per build.
+    """Job keys: the hash of a document's inputs as read into a snapshot (``snapshot.DocumentInputs``).
 
-    Make a new instance per build: a long-running process (``guidegen serve``)
-    must see files that changed since the last one.
+    ``key(job)`` reads the inputs itself, each file once per instance (the
+    template folders once, a guide's files once per language): for deciding what
+    is up to date. ``key_of(job, inputs)`` hashes a snapshot read elsewhere, the
+    one a document was rendered from. Make a new instance per build: a
+    long-running process (``guidegen serve``) must see files that changed since.
     """
 
-    def __init__(self, library: Library, template_dirs: list[Path], options: dict[str, Any]):
+    def __init__(self, library: Library | None, template_dirs: list[Path], options: dict[str, Any]):
         self.library = library
         self.template_dirs = template_dirs
         self.options = options  # build options that shape documents (params, strict, …)
-        self._memo: dict[tuple[str, object], str] = {}
-
-    def _once(self, kind: str, argument: Any, compute: Callable[[Any], str]) -> str:
-        if (kind, argument) not in self._memo:
-            self._memo[kind, argument] = compute(argument)
-        return self._memo[kind, argument]
+        self._fonts: dict[str, str] = {}
+        self._inputs: dict[tuple[str, str], DocumentInputs] = {}
 
     @cached_property
-    def _shared(self) -> str:
-        digest = hashlib.sha256(code_digest().encode())
-        for folder in self.template_dirs:
-            digest.update(tree_digest(folder.resolve()).encode())
-        digest.update(json.dumps(self.options, sort_keys=True).encode())
-        digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-        return digest.hexdigest()
+    def _templates(self) -> TemplateFiles:
+        return TemplateFiles.read(self.template_dirs)
+
+    def inputs(self, job: Job) -> DocumentInputs:
+        """The inputs of ``job``, read once per instance."""
+        assert self.library is not None
+        if (job.guide, job.language) not in self._inputs:
+            source = self.library.get(job.guide)
+            self._inputs[job.guide, job.language] = read_inputs(source.folder, source.loaded.path.name,
+                                                                job.language, self._templates)
+        return self._inputs[job.guide, job.language]
 
     def key(self, job: Job) -> str:
-        source = self.library.get(job.guide)
-        digest = hashlib.sha256(self._shared.encode())
+        return self.key_of(job, self.inputs(job))
+
+    def key_of(self, job: Job, inputs: DocumentInputs, source_language: str | None = None) -> str:
+        """The key of ``job`` made from ``inputs``; ``source_language`` is the guide's (default: from the library)."""
+        if source_language is None:
+            assert self.library is not None
+            source_language = self.library.get(job.guide).guide.source_language
+        digest = hashlib.sha256(code_digest().encode())
+        digest.update(inputs.templates.digest.encode())
+        digest.update(json.dumps(self.options, sort_keys=True).encode())
+        digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
         digest.update(json.dumps([job.guide, job.language, job.format, job.options.as_dict()]).encode())
-        digest.update(self._once("file", source.loaded.path, file_digest).encode())
-        digest.update(self._once("file", source.catalog_paths.get(job.language), file_digest).encode())
-        digest.update(self._once("tree", source.assets_dir.resolve(), tree_digest).encode())
-        for language in (job.language, source.guide.source_language):  # untranslated text uses the source's fonts
+        digest.update(hashlib.sha256(inputs.guide).digest())
+        digest.update(hashlib.sha256(inputs.catalog).digest() if inputs.catalog is not None else b"-")
+        digest.update(inputs.assets.digest.encode())
+        for language in (job.language, source_language):  # untranslated text uses the source's fonts
             for family in font_stack(language):
-                digest.update(self._once("fonts", family, fonts_digest).encode())
+                if family not in self._fonts:
+                    self._fonts[family] = fonts_digest(family)
+                digest.update(self._fonts[family].encode())
         return digest.hexdigest()
 
 
@@ -167,11 +179,12 @@ class Manifest:
             return None
         return entry
 
-    def record(self, result: JobResult, key: str) -> None:
-        assert result.path is not None
+    def record(self, result: JobResult) -> None:
+        """Remember a document built by this run, under the key it was rendered from (``result.key``)."""
+        assert result.path is not None and result.key
         stat = result.path.stat()
         self.entries[self._name(result.path)] = {
-            "key": key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+            "key": result.key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
             "pages": result.pages, "font_size": result.font_size, "seconds": round(result.seconds, 3),
         }
         self.changed = True

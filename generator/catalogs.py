@@ -26,9 +26,12 @@ def _syntax_problems(text: str, shown: str) -> list[Problem]:
             for number, line in enumerate(text.splitlines(), 1) if not _PO_LINE.match(line)]
 
 
-def read_catalog(path: Path, language: str) -> Catalog:
-    """Read a PO file strictly: any syntax error is a ContentError with its line."""
-    text = read_text(path, MAX_CATALOG_BYTES)
+def read_catalog(path: Path, language: str, data: bytes | None = None) -> Catalog:
+    """Read a PO file strictly: any syntax error is a ContentError with its line.
+
+    ``data``: the file's bytes, when they were already read (see ``snapshot``).
+    """
+    text = read_text(path, MAX_CATALOG_BYTES, data)
     problems = _syntax_problems(text, display_path(path))
     if problems:
         raise ContentError(problems)

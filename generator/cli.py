@@ -203,7 +203,7 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
     def record(result: "JobResult") -> None:
         reporter.result(result)
         if result.ok:
-            manifest.record(result, keys[result.job])
+            manifest.record(result)  # under the key it was rendered from, not the one computed above
         else:
             manifest.forget(result.job.output(output))
 

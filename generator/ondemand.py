@@ -66,6 +66,6 @@ class OnDemand:
             result = self._builder.build(job)
             if not result.ok:
                 raise GuidegenError(f"{job.label}: {result.error}")
-            manifest.record(result, key)
+            manifest.record(result)  # the key of what was rendered, which may be newer than ``key``
             manifest.save()
             return path, result

@@ -37,8 +37,12 @@ def _umask() -> int:
     return current
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and ``os.replace``: all or nothing."""
+def write_atomic(path: Path, data: bytes) -> os.stat_result:
+    """Write via a temporary file in the same folder and ``os.replace``: all or nothing.
+
+    Returns the written file's stat (taken before it replaced ``path``), so a caller
+    can later tell whether the file there is still the one it wrote.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=_temporary_prefix(path, os.getpid()), suffix=".tmp",
@@ -51,7 +55,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+            written = os.fstat(stream.fileno())
         os.replace(temporary, path)
+        return written
     except BaseException as error:
         try:
             os.unlink(temporary)

@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from generator import __version__
-from generator.assets import AssetProblem, asset_path
+from generator.assets import AssetProblem
 from generator.brand import LoadedBrand, brand_context
 from generator.errors import GuidegenError
 from generator.fonts import font_stack, is_cjk
@@ -31,6 +31,7 @@ from generator.messages import iter_messages
 from generator.params import fill
 from generator.qr import qr_resource
 from generator.subsetting import SUFFIX, printed_characters, subset_faces
+from generator.snapshot import Folder, TemplateFiles
 from generator.templates import Templates
 from generator.ui import UiStrings, load_ui_strings
 
@@ -109,31 +110,35 @@ def document_timestamp(revision: dt.date) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _asset_url(assets_dir: Path | None, name: str) -> str:
-    if assets_dir is None:
+def _asset_url(assets: Folder | None, name: str) -> str:
+    if assets is None:
         raise GuidegenError(f"image '{name}': this document has no assets folder")
     try:
-        return asset_path(assets_dir, name).as_uri()
+        return assets.path(name).as_uri()
     except AssetProblem as problem:
         raise GuidegenError(f"image '{name}' {problem}") from None
 
 
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
                 *, font_size_pt: float | None = None, columns: int = 1, ui: UiStrings | None = None,
-                assets_dir: Path | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
-                brand: LoadedBrand | None = None) -> RenderedHtml:
+                assets_dir: Path | Folder | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
+                brand: LoadedBrand | None = None, files: TemplateFiles | None = None) -> RenderedHtml:
     """The HTML of one document; ``font_size_pt`` and ``columns`` set the checklist's type size and columns,
     ``duplex_pad`` adds a blank last page.
 
     ``brand`` adds an organisation's name, logo, accent colour and contact line.
     Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
     ``subset_fonts``, large (CJK) fonts are cut down to the document's characters
-    first (see ``subsetting``), which keeps the PDF small.
+    first (see ``subsetting``), which keeps the PDF small. ``files`` are the template
+    folders' files as read for this document (read now when not given); an assets
+    folder given as a path is read now.
     """
+    files = files or templates.read()
+    assets = Folder.read(assets_dir) if isinstance(assets_dir, Path) else assets_dir
     guide = localized.guide
     language = localized.language
     params = {**guide.params, **options.params}
-    ui = ui or load_ui_strings(language, templates.dirs)
+    ui = ui or load_ui_strings(language, templates.dirs, files)
     locale = babel_locale(language)
     messages = list(iter_messages(guide))
     resources: dict[str, bytes] = {}  # generated files the HTML links to: QR codes, subset fonts
@@ -170,13 +175,13 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
         "qr": lambda name: _qr(guide.links, name, resources),
         "readable_url": readable_url,
         "plain": lambda text: plain_text(text, params),
-        "asset_url": lambda name: _asset_url(assets_dir, name),
+        "asset_url": lambda name: _asset_url(assets, name),
         "_": ui,
         "css_content": css_content,
         "css_string": css_string,
         "number": lambda n: number_text(n, language),
     }
-    html = _render(templates, options.format, context)
+    html = _render(templates, files, options.format, context)
     faces = []
     if subset_fonts:
         families = [f for tag in [language, *fallback_languages] for f in font_stack(tag)]
@@ -185,7 +190,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             subset = frozenset(face.family.removesuffix(SUFFIX) for face in faces)
             context["doc"].update(fonts=_font_list(language, subset), font_faces=faces,
                                   fallback_fonts={tag: _font_list(tag, subset) for tag in fallback_languages})
-            html = _render(templates, options.format, context)
+            html = _render(templates, files, options.format, context)
     in_checklist = options.format == "checklist"
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
                for m in messages if (m.path[0] == "checklist") == in_checklist]
@@ -203,9 +208,9 @@ def _qr(links: Mapping[str, str], name: str, resources: dict[str, bytes]) -> str
     return url
 
 
-def _render(templates: Templates, format_: str, context: dict[str, object]) -> str:
+def _render(templates: Templates, files: TemplateFiles, format_: str, context: dict[str, object]) -> str:
     try:
-        return templates.env.get_template(f"{format_}.html.j2").render(context)
+        return templates.env_for(files).get_template(f"{format_}.html.j2").render(context)
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise GuidegenError(f"template {where}{format_}.html.j2: {error}") from None

@@ -50,12 +50,12 @@ def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path, mon
     victim = out / "en" / "esim-cancel-handout.pdf"
     original = outputs.write_atomic
 
-    def die_halfway(path: Path, data: bytes) -> None:
+    def die_halfway(path: Path, data: bytes) -> os.stat_result:
         if path == victim.resolve():  # runs in the worker: write half a temporary file, then be killed
             name = path.parent / f"{outputs._temporary_prefix(path, os.getpid())}half.tmp"
             name.write_bytes(data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
-        original(path, data)
+        return original(path, data)
 
     monkeypatch.setattr(build, "write_atomic", die_halfway)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the new PDFs differ from the old ones

@@ -229,3 +229,41 @@ def test_up_to_date_build_loads_no_rendering_stack(tmp_path: Path) -> None:
                              "-o", str(out)], capture_output=True, text=True)
     assert "0 built, 2 up to date, 0 failed" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers")
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=["KILL", "TERM", "HUP"])
+def test_workers_die_with_their_parent(tmp_path: Path, signum: int) -> None:
+    """A -j 2 build whose parent is killed leaves no worker behind (they used to wait on their pipes forever)."""
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(CONTENT), "-j", "2",
+                                "--paper", "a4", "--paper", "letter", "-o", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _children(process.pid)) < 2 or not list(out.rglob("*.pdf")):
+            assert time.monotonic() < deadline and process.poll() is None, "the build ended before it was killed"
+            time.sleep(0.05)
+        os.kill(process.pid, signum)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 5  # generous: the kernel signals them at once
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivors = [pid for pid in workers if _alive(pid)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)  # do not leave them running if the test fails
+    assert survivors == [], f"workers outlived their parent: {survivors}"
+    assert [p.name for p in out.rglob("*.tmp")] == []

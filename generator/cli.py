@@ -151,7 +151,9 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     """
     from generator.jobs import plan_jobs, shard_jobs
     from generator.library import load_library
+    from generator.outputs import check_output_folder
 
+    check_output_folder(output, content)
     shard = _shard(shard_text)
     variants = _variants(papers, large_print, duplex, booklet, bleed, marks, pdf_a)
     brand = _brand(brand_file)
@@ -335,9 +337,11 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
     from generator.jobs import Job
     from generator.errors import display_path
     from generator.ondemand import OnDemand
+    from generator.outputs import check_output_folder
     from generator.printing import check_copies, send_to_printer, sides_for
 
     check_copies(copies, force)  # before anything is built
+    check_output_folder(output, content)
     options = _variants((paper,), large_print, duplex, booklet, bleed, marks, pdf_a)[0].for_format(format_)
     desk = OnDemand(content, output, _templates(templates_dir), _brand(brand_file))
     found = _reader_language(desk.library.get(guide), language)
@@ -364,8 +368,10 @@ def serve(content: Path, host: str, port: int, output: Path, paper: str, brand_f
     """The language desk page: pick a language, preview, download or print a guide."""
     from waitress import serve as run
 
+    from generator.outputs import check_output_folder
     from generator.web import DeskConfig, create_app
 
+    check_output_folder(output, content)
     app = create_app(DeskConfig(content, output, _templates(templates_dir), _brand(brand_file), paper))
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone on the network can open the desk page and print", err=True)

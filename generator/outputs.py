@@ -31,6 +31,15 @@ def output_path(out_dir: Path, guide_id: str, language: str, format_: str, varia
     return path
 
 
+def check_output_folder(out_dir: Path, content_dir: Path) -> None:
+    """Refuse an output folder inside the content folder: its PDFs would become inputs of the next build."""
+    out, content = out_dir.resolve(), content_dir.resolve()
+    if out.is_relative_to(content):
+        raise GuidegenError(f"the output folder {out_dir} is inside the content folder {content_dir}; "
+                            "what is built there would count as content and every build would start over; "
+                            "choose an output folder outside it (-o)")
+
+
 def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)

@@ -8,7 +8,9 @@ guidegen, WeasyPrint and the PDF libraries under it. The files are hashed as
 read into a snapshot (``snapshot``), and a document is rendered from that same
 snapshot, so the key recorded is always the key of what was rendered. The manifest in the output folder maps each PDF to the
 key it was built from and to the size and mtime it was written with, so a PDF
-edited or deleted by hand is rebuilt too.
+edited or deleted by hand is rebuilt too. Builds running at the same time into
+one folder merge their records under a lock; a damaged manifest is a warning
+and a full rebuild.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache, cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__
+from generator.errors import GuidegenError
 from generator.fontfiles import FontconfigMissing, family_faces
 from generator.fonts import font_stack
 from generator.outputs import write_atomic
@@ -144,24 +150,103 @@ class Fingerprints:
         return digest.hexdigest()
 
 
-class Manifest:
-    """What the output folder holds: per PDF, the key it was built from and its file stamp."""
+class ManifestDamaged(ValueError):
+    """The manifest file exists but is not one this version wrote."""
 
-    def __init__(self, out_dir: Path):
+
+_ENTRY_TYPES: dict[str, tuple[type, ...]] = {
+    "key": (str,), "size": (int,), "mtime_ns": (int,), "pages": (int,), "font_size": (int, float, type(None)),
+    "seconds": (int, float),
+}
+
+
+def _checked(data: Any) -> dict[str, dict[str, Any]]:
+    """The documents of a manifest's data; ManifestDamaged when any part has the wrong shape or type."""
+    if not isinstance(data, dict):
+        raise ManifestDamaged("not a JSON object")
+    if data.get("version") != _MANIFEST_VERSION:
+        raise ManifestDamaged(f"unknown version {data.get('version')!r}")
+    documents = data.get("documents")
+    if not isinstance(documents, dict):
+        raise ManifestDamaged("'documents' is not an object")
+    for name, entry in documents.items():
+        if not isinstance(entry, dict):
+            raise ManifestDamaged(f"the entry of {name!r} is not an object")
+        for field, types in _ENTRY_TYPES.items():
+            value = entry.get(field)
+            if field in ("key", "size", "mtime_ns") and field not in entry:
+                raise ManifestDamaged(f"the entry of {name!r} has no {field!r}")
+            if field in entry and (not isinstance(value, types) or isinstance(value, bool)):
+                raise ManifestDamaged(f"{name!r}: {field!r} is a {type(value).__name__}")
+    return documents
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` itself (``flock`` on the directory: no lock file is left).
+
+    Serialises manifest updates of concurrent builds into one output folder. Where
+    ``fcntl`` is missing (Windows) nothing is locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def _stamp(stat: os.stat_result) -> dict[str, int]:
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+class Manifest:
+    """What the output folder holds: per PDF, the key it was built from and its file stamp.
+
+    ``save`` merges this run's records into the manifest on disk under a lock, so
+    builds running at the same time into one folder keep each other's work. A
+    damaged manifest is a warning and an empty one: everything is rebuilt.
+    """
+
+    def __init__(self, out_dir: Path, warn: Callable[[str], None] | None = None):
         self.path = out_dir / MANIFEST_NAME
         self.out_dir = out_dir
+        self._warn = warn or _warn
+        self._warned: set[str] = set()
         self.entries: dict[str, dict[str, Any]] = self._load()
-        self.changed = False
+        self._recorded: dict[str, dict[str, Any]] = {}
+        self._forgotten: set[str] = set()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._recorded or self._forgotten)
 
     def _load(self) -> dict[str, dict[str, Any]]:
+        """The manifest on disk; empty when it is missing, with a warning when it is damaged."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}  # missing or damaged: everything is simply rebuilt
-        if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
+            text = self.path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
             return {}
-        documents = data.get("documents")
-        return documents if isinstance(documents, dict) else {}
+        except (OSError, UnicodeDecodeError) as error:
+            return self._damaged(error.strerror if isinstance(error, OSError) and error.strerror else str(error))
+        try:
+            return _checked(json.loads(text))
+        except RecursionError:
+            return self._damaged("nested too deeply")
+        except ValueError as error:  # invalid JSON, or ManifestDamaged
+            return self._damaged(str(error))
+
+    def _damaged(self, why: str) -> dict[str, dict[str, Any]]:
+        message = f"{self.path}: damaged build record ({why}); ignoring it: every document is rebuilt"
+        if message not in self._warned:
+            self._warned.add(message)
+            self._warn(message)
+        return {}
 
     def _name(self, path: Path) -> str:
         return path.resolve().relative_to(self.out_dir.resolve()).as_posix()
@@ -182,12 +267,13 @@ class Manifest:
     def record(self, result: JobResult) -> None:
         """Remember a document built by this run, under the key it was rendered from (``result.key``)."""
         assert result.path is not None and result.key
-        stat = result.path.stat()
-        self.entries[self._name(result.path)] = {
-            "key": result.key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "pages": result.pages, "font_size": result.font_size, "seconds": round(result.seconds, 3),
+        stamp = result.stamp or _stamp(result.path.stat())
+        name = self._name(result.path)
+        self.entries[name] = self._recorded[name] = {
+            "key": result.key, **stamp, "pages": result.pages, "font_size": result.font_size,
+            "seconds": round(result.seconds, 3),
         }
-        self.changed = True
+        self._forgotten.discard(name)
 
     def slowest_first(self, jobs: list[Job], out_dir: Path) -> list[Job]:
         """Jobs ordered by how long they took last time (handouts first when unknown).
@@ -202,11 +288,46 @@ class Manifest:
         return sorted(jobs, key=cost, reverse=True)
 
     def forget(self, path: Path) -> None:
-        if self.entries.pop(self._name(path), None) is not None:
-            self.changed = True
+        """Drop the record of a document this run failed to build (nothing to do when there is none)."""
+        name = self._name(path)
+        self._recorded.pop(name, None)
+        if self.entries.pop(name, None) is not None:
+            self._forgotten.add(name)
 
     def save(self) -> None:
-        if self.changed:
-            data = {"version": _MANIFEST_VERSION, "documents": dict(sorted(self.entries.items()))}
-            write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
-            self.changed = False
+        """Merge this run's records into the manifest on disk, under a lock on the output folder.
+
+        A record is kept only while its file is still the one this run wrote: when
+        another build replaced the PDF since, that build's record stands.
+        Failing to save is a warning (the next build rebuilds), never an error.
+        """
+        if not self.changed:
+            return
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            with _folder_lock(self.out_dir):
+                merged = self._load()
+                for name in self._forgotten:
+                    merged.pop(name, None)
+                for name, entry in self._recorded.items():
+                    if self._on_disk(name, entry):
+                        merged[name] = entry
+                data = {"version": _MANIFEST_VERSION, "documents": dict(sorted(merged.items()))}
+                write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
+        except (OSError, GuidegenError) as error:
+            self._warn(f"{self.path}: cannot save the build record ({getattr(error, 'strerror', None) or error}); "
+                       "the next build rebuilds what this one made")
+            return
+        self.entries = merged
+        self._recorded.clear()
+        self._forgotten.clear()
+
+    def _on_disk(self, name: str, entry: dict[str, Any]) -> bool:
+        try:
+            return _stamp((self.out_dir / name).stat()) == {k: entry[k] for k in ("size", "mtime_ns")}
+        except OSError:
+            return False
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)

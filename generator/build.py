@@ -80,6 +80,29 @@ def check_glyphs(rendered: RenderedHtml) -> None:
         raise GuidegenError(f"{len(gaps)} character(s) would print as boxes: " + "; ".join(map(str, gaps[:10])))
 
 
+def check_on_page(layout: Layout, printed: list[tuple[str, str, str]]) -> None:
+    """Fail a document with text past the edge of the page, naming the strings it comes from."""
+    if not layout.off_page:
+        return
+    names: list[str] = []
+    for text in layout.off_page:
+        name = _string_of(text, printed)
+        if name not in names:
+            names.append(name)
+    raise GuidegenError(f"text runs off the page (a word too long for the line?): {'; '.join(names[:10])}")
+
+
+def _string_of(text: str, printed: list[tuple[str, str, str]]) -> str:
+    """The id of the printed string a piece of a line comes from, else the piece itself, shortened."""
+    piece = "".join(text.split())
+    shown = piece if len(piece) <= 24 else piece[:20] + "…"
+    if piece:
+        for name, source, _ in printed:
+            if piece in "".join(source.split()):
+                return f"{name} ('{shown}')"
+    return f"'{shown}'"
+
+
 class Builder:
     """Renders jobs of one library in this process, reusing templates and the renderer."""
 
@@ -99,6 +122,7 @@ class Builder:
         self.keys = Fingerprints(None, templates.dirs, fingerprint_options(self.params, strict, brand))
         self.last_html = ""  # the HTML of the last document laid out, and the files it links to (for bench/)
         self.last_resources: dict[str, bytes] = {}
+        self._printed: list[tuple[str, str, str]] = []  # of the last document laid out
 
     def run(self, jobs: list[Job], report: Callable[[JobResult], None],
             stop: Callable[[], bool] = lambda: False) -> list[JobResult]:
@@ -151,6 +175,7 @@ class Builder:
         if self.strict and (result.fallbacks or result.ui_missing):
             raise GuidegenError(f"{len(result.fallbacks) + len(result.ui_missing)} string(s) not translated (--strict): "
                                 + ", ".join([f.context for f in result.fallbacks] + result.ui_missing))
+        check_on_page(layout, self._printed)
         result.pages = layout.pages
         data = self.renderer.write(layout, archival=job.options.pdf_a)
         if job.options.booklet:
@@ -170,6 +195,7 @@ class Builder:
 
     def _layout(self, rendered: RenderedHtml, inputs: DocumentInputs) -> Layout:
         self.last_html, self.last_resources = rendered.html, rendered.resources
+        self._printed = rendered.printed
         folders = [inputs.assets] + ([self.brand.files()] if self.brand else [])
         return self.renderer.layout(rendered.html, folders, rendered.resources, inputs.templates)
 

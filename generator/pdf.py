@@ -36,6 +36,7 @@ class Layout:
     pages: int
     overflow: float  # content height past the first page, as a fraction of a page
     refused: list[str] = field(default_factory=list)  # the fetcher's refusals, also those made while drawing
+    off_page: list[str] = field(default_factory=list)  # text of lines that run past the page's content box
 
 
 class FetchRefused(GuidegenError):
@@ -164,7 +165,7 @@ class Renderer:
             except FatalURLFetchingError:
                 raise GuidegenError("; ".join(fetcher.refused) or "a resource could not be fetched") from None
         self.warnings = log.messages + log.errors
-        layout = Layout(document, len(document.pages), _overflow(document), fetcher.refused)
+        layout = Layout(document, len(document.pages), _overflow(document), fetcher.refused, off_page(document))
         _fail_on_refusals(layout)
         return layout
 
@@ -233,3 +234,33 @@ def _content_bottom(box: Any) -> float:
             continue
         bottom = max(bottom, _content_bottom(child))
     return bottom
+
+
+OFF_PAGE_TOLERANCE_PT = 0.5  # rounding in layout, not text off the page
+
+
+def off_page(document: Any) -> list[str]:
+    """The text of every piece of a line that sticks out of its page's content box, left or right.
+
+    Text in margin boxes (running footers) must stay on the page itself.
+    """
+    found: list[str] = []
+    for page in document.pages:
+        box = page._page_box
+        left, right = box.content_box_x(), box.content_box_x() + box.width
+        page_left, page_right = box.position_x, box.position_x + box.margin_width()
+        for child in box.children:
+            if type(child).__name__ == "MarginBox":
+                _texts_outside(child, page_left - OFF_PAGE_TOLERANCE_PT, page_right + OFF_PAGE_TOLERANCE_PT, found)
+            else:
+                _texts_outside(child, left - OFF_PAGE_TOLERANCE_PT, right + OFF_PAGE_TOLERANCE_PT, found)
+    return found
+
+
+def _texts_outside(box: Any, left: float, right: float, found: list[str]) -> None:
+    if type(box).__name__ == "TextBox":
+        if box.position_x < left or box.position_x + box.width > right:
+            found.append(box.text)
+        return
+    for child in getattr(box, "children", None) or []:
+        _texts_outside(child, left, right, found)

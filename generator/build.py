@@ -119,7 +119,7 @@ class Builder:
         self.timeout = timeout
         self.brand = brand
         self.renderer = Renderer(templates.dirs)
-        self.keys = Fingerprints(None, templates.dirs, fingerprint_options(self.params, strict, brand))
+        self.key_options = fingerprint_options(self.params, strict, brand)
         self.last_html = ""  # the HTML of the last document laid out, and the files it links to (for bench/)
         self.last_resources: dict[str, bytes] = {}
         self._printed: list[tuple[str, str, str]] = []  # of the last document laid out
@@ -185,7 +185,9 @@ class Builder:
     def _localized(self, inputs: DocumentInputs, job: Job, result: JobResult) -> LocalizedGuide:
         """The guide parsed from the snapshot's bytes, in the job's language; sets ``result.key``."""
         guide, _ = load_guide(inputs.guide_path, inputs.guide, inputs.assets)
-        result.key = self.keys.key_of(job, inputs, guide.source_language)
+        # A new Fingerprints per document: a long-running desk must see font files that changed.
+        keys = Fingerprints(None, self.templates.dirs, self.key_options)
+        result.key = keys.key_of(job, inputs, guide.source_language)
         catalog = None
         if job.language != guide.source_language:
             if inputs.catalog is None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from generator import snapshot
 from generator.booklet import impose_booklet
@@ -40,6 +40,8 @@ CHECKLIST_START_PT = 14.0
 CHECKLIST_STEP_PT = 0.5
 LARGE_CHECKLIST_START_PT = 20.0
 LARGE_PRINT_FLOOR_PT = 18.0  # large print never goes below 18 pt
+_KEPT_PARSES = 16  # parsed guides and catalogs kept by a Builder
+T = TypeVar("T")
 
 
 class _TimeUp(Exception):
@@ -123,6 +125,7 @@ class Builder:
         self.last_html = ""  # the HTML of the last document laid out, and the files it links to (for bench/)
         self.last_resources: dict[str, bytes] = {}
         self._printed: list[tuple[str, str, str]] = []  # of the last document laid out
+        self._parses: dict[tuple[object, ...], object] = {}
 
     def run(self, jobs: list[Job], report: Callable[[JobResult], None],
             stop: Callable[[], bool] = lambda: False) -> list[JobResult]:
@@ -184,7 +187,8 @@ class Builder:
 
     def _localized(self, inputs: DocumentInputs, job: Job, result: JobResult) -> LocalizedGuide:
         """The guide parsed from the snapshot's bytes, in the job's language; sets ``result.key``."""
-        guide, _ = load_guide(inputs.guide_path, inputs.guide, inputs.assets)
+        guide = self._parsed(("guide", inputs.guide_path, inputs.guide, inputs.assets.digest),
+                             lambda: load_guide(inputs.guide_path, inputs.guide, inputs.assets)[0])
         # A new Fingerprints per document: a long-running desk must see font files that changed.
         keys = Fingerprints(None, self.templates.dirs, self.key_options)
         result.key = keys.key_of(job, inputs, guide.source_language)
@@ -192,8 +196,19 @@ class Builder:
         if job.language != guide.source_language:
             if inputs.catalog is None:
                 raise GuidegenError(f"{display_path(inputs.catalog_path)}: no such catalog (removed?)")
-            catalog = read_catalog(inputs.catalog_path, job.language, inputs.catalog)
+            data = inputs.catalog
+            catalog = self._parsed(("catalog", inputs.catalog_path, job.language, data),
+                                   lambda: read_catalog(inputs.catalog_path, job.language, data))
         return localize(guide, job.language, catalog)
+
+    def _parsed(self, key: tuple[object, ...], parse: Callable[[], T]) -> T:
+        """What ``parse`` makes of some bytes, kept for the next documents made from the same bytes
+        (a guide's handout and checklist, its variants); keyed by the bytes themselves."""
+        if key not in self._parses:
+            if len(self._parses) >= _KEPT_PARSES:
+                self._parses.pop(next(iter(self._parses)))
+            self._parses[key] = parse()
+        return self._parses[key]  # type: ignore[no-any-return]
 
     def _layout(self, rendered: RenderedHtml, inputs: DocumentInputs) -> Layout:
         self.last_html, self.last_resources = rendered.html, rendered.resources

@@ -15,8 +15,8 @@ import pytest
 from conftest import ROOT, pdf_reader, run_cli
 
 LENGTH = 300
-PREFIX = {"en": "", "zh-CN": "中文说明", "ko": "한국어 "}
-FILL = {"en": "x", "zh-CN": "x", "ko": "한"}  # Korean: a Hangul word, which is kept from breaking if short
+PREFIX = {"en": "", "zh-CN": "中文说明", "ko": "한국어 ", "ar": "عربي "}
+FILL = {"en": "x", "zh-CN": "x", "ko": "한", "ar": "x"}  # Korean: a Hangul word, which is kept from breaking if short
 WORDS = {  # string id → the unbreakable word in it
     "title": "TITLE", "para.text": "PARA", "proc.steps.first.text": "STEP",
     "checklist.title": "LIST", "checklist.group.items.item.text": "ITEM",
@@ -84,13 +84,14 @@ def test_unbreakable_words_break_and_stay_on_the_page(tmp_path: Path, language: 
             assert outside == [], f"{format_}: words off a {width:.0f} pt page"
         text = "".join("".join(page.extract_text().split()) for page in reader.pages)
         if format_ == "handout" and language != "ko":  # the footer repeats the title, its long word cut short
-            assert "TITLE" + FILL[language] * 24 + "…" in text
+            assert ("TITLE" + FILL[language] * 24 + "…" in text if language != "ar"
+                    else "…TitleTITLE" + FILL[language] * 24 + "عربي" in text)  # extracted in visual order
         for string in ids:
             assert WORDS[string] + FILL[language] * 10 in text
         assert text.count(FILL[language]) >= LENGTH * len(ids)  # every letter printed, across lines and pages
 
 
-@pytest.mark.parametrize("language", ["en", "zh-CN"])
+@pytest.mark.parametrize("language", ["en", "zh-CN", "ar"])  # Arabic: past the left edge
 def test_a_line_past_the_edge_fails_naming_the_string(tmp_path: Path, language: str) -> None:
     """Templates that forbid breaking inside words: each document fails, naming every string that overflows."""
     content, out, templates = tmp_path / "content", tmp_path / "out", tmp_path / "templates"

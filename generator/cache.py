@@ -118,12 +118,13 @@ class Fingerprints:
         return TemplateFiles.read(self.template_dirs)
 
     def inputs(self, job: Job) -> DocumentInputs:
-        """The inputs of ``job``, read once per instance."""
+        """The inputs of ``job``, read once per instance (a guide's file and assets once for all its languages)."""
         assert self.library is not None
         if (job.guide, job.language) not in self._inputs:
             source = self.library.get(job.guide)
+            earlier = next((inputs for (guide, _), inputs in self._inputs.items() if guide == job.guide), None)
             self._inputs[job.guide, job.language] = read_inputs(source.folder, source.loaded.path.name,
-                                                                job.language, self._templates)
+                                                                job.language, self._templates, earlier)
         return self._inputs[job.guide, job.language]
 
     def key(self, job: Job) -> str:

@@ -154,8 +154,16 @@ def read_guide_file(path: Path) -> bytes:
     return data
 
 
-def read_inputs(folder: Path, guide_file: str, language: str, templates: TemplateFiles) -> DocumentInputs:
-    """Read the guide file, the catalog of ``language`` and the assets of the guide in ``folder``."""
+def read_inputs(folder: Path, guide_file: str, language: str, templates: TemplateFiles,
+                same_guide: DocumentInputs | None = None) -> DocumentInputs:
+    """Read the guide file, the catalog of ``language`` and the assets of the guide in ``folder``.
+
+    ``same_guide``: inputs read earlier for another language of the guide; its guide file and
+    assets are reused (keys computed for a whole build then hold each asset once, not once a language).
+    """
     catalog_path = folder / LOCALES_DIR / f"{language}.po"
+    if same_guide is not None:
+        return DocumentInputs(same_guide.guide_path, same_guide.guide, catalog_path, read_file(catalog_path),
+                              same_guide.assets, templates)
     return DocumentInputs(folder / guide_file, read_guide_file(folder / guide_file), catalog_path,
                           read_file(catalog_path), Folder.read(folder / ASSETS_DIR), templates)

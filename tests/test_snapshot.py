@@ -168,3 +168,29 @@ def test_template_and_asset_files_come_from_the_snapshot(content_copy: Path, tmp
     again = _build(content_copy, out, *args)
     assert "1 built, 0 up to date" in again.stdout
     assert "CSSEDITED" in pdftotext(_pdf(out))
+
+
+def test_an_image_replaced_while_rendering(content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF shows the image that was keyed; the next build shows the new one."""
+    from test_images import _add_image, _assets, _images_in, _png
+
+    from generator.build import Builder
+
+    _add_image(content_copy, "phone.png")
+    image = _assets(content_copy) / "phone.png"
+    image.write_bytes(_png(40, 30))
+    out = tmp_path / "out"
+    original = Builder.render
+
+    def replace_then_render(self, inputs, job, result):  # type: ignore[no-untyped-def]
+        image.write_bytes(_png(80, 60))
+        return original(self, inputs, job, result)
+
+    monkeypatch.setattr(Builder, "render", replace_then_render)
+    assert _build(content_copy, out).exit_code == 0
+    assert [size[1:] for size in _images_in(_pdf(out))] == [(40, 30)]
+    monkeypatch.setattr(Builder, "render", original)
+    again = _build(content_copy, out)
+    assert "1 built, 0 up to date" in again.stdout
+    assert [size[1:] for size in _images_in(_pdf(out))] == [(80, 60)]
+    assert "0 built, 1 up to date" in _build(content_copy, out).stdout

@@ -55,11 +55,20 @@ def sniff_image(data: bytes) -> ImageInfo:
 
 def read_image(path: Path) -> tuple[bytes, ImageInfo]:
     """Read and check one image file."""
-    size = path.stat().st_size
+    _check_size(path.stat().st_size)
+    data = path.read_bytes()
+    return data, check_image(data)
+
+
+def check_image(data: bytes) -> ImageInfo:
+    """Check the bytes of an image read earlier: size, then content."""
+    _check_size(len(data))
+    return sniff_image(data)
+
+
+def _check_size(size: int) -> None:
     if size > MAX_IMAGE_BYTES:
         raise AssetProblem(f"is {size:,} bytes; images may be at most {MAX_IMAGE_BYTES:,}")
-    data = path.read_bytes()
-    return data, sniff_image(data)
 
 
 def _raster(data: bytes) -> ImageInfo:

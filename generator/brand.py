@@ -24,9 +24,10 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, field_validator
 
 from generator.assets import AssetProblem, asset_path, read_image
-from generator.errors import ContentError
+from generator.errors import ContentError, Problem, display_path
 from generator.languages import match_language
 from generator.model import ASSET_PATTERN, Strict, Text
+from generator.snapshot import Folder, read_file
 
 MIN_CONTRAST = 3.0  # WCAG 1.4.11: graphical objects against their background
 ShortText = Annotated[Text, StringConstraints(max_length=200)]
@@ -63,9 +64,20 @@ def contrast_with_white(colour: str) -> float:
 
 @dataclass(frozen=True)
 class LoadedBrand:
+    """A brand file parsed from ``data``; ``logo_data`` is the logo as read then (both hashed into job keys)."""
+
     brand: Brand
     folder: Path  # the logo is served from here
     path: Path
+    data: bytes = b""
+    logo_data: bytes | None = None
+
+    def files(self) -> Folder:
+        """The logo as read when the brand was loaded, for the PDF fetcher."""
+        if not self.brand.logo or self.logo_data is None:
+            return Folder(self.folder)
+        logo = (self.folder / self.brand.logo).resolve()
+        return Folder(self.folder, {logo.relative_to(self.folder).as_posix(): self.logo_data})
 
     def contact_for(self, language: str) -> str | None:
         contact = self.brand.contact
@@ -84,13 +96,18 @@ def load_brand(path: Path) -> LoadedBrand:
     """Load and check a brand file; problems name the file, line and field."""
     from generator.content import validate_file
 
-    brand, loaded = validate_file(path, Brand, "a brand file is a mapping: name, logo, logo_alt, accent, contact")
+    data = read_file(path)
+    if data is None:
+        raise ContentError([Problem(display_path(path), 0, 0, "cannot read the brand file")])
+    brand, loaded = validate_file(path, Brand, "a brand file is a mapping: name, logo, logo_alt, accent, contact",
+                                  data)
     problems = []
+    logo_data = None
     if brand.logo:
         if not brand.logo_alt:
             problems.append(loaded.problem(("logo",), "logo: a logo needs 'logo_alt', the text a screen reader says"))
         try:
-            read_image(asset_path(path.parent, brand.logo))
+            logo_data, _ = read_image(asset_path(path.parent, brand.logo))
         except AssetProblem as problem:
             problems.append(loaded.problem(("logo",), f"logo: '{brand.logo}' {problem}"))
     if isinstance(brand.contact, dict):
@@ -101,7 +118,7 @@ def load_brand(path: Path) -> LoadedBrand:
                 problems.append(loaded.problem(("contact", tag), f"contact.{tag}: '{tag}' is not a language tag"))
     if problems:
         raise ContentError(problems)
-    return LoadedBrand(brand, path.parent.resolve(), path)
+    return LoadedBrand(brand, path.parent.resolve(), path, data, logo_data)
 
 
 def brand_context(loaded: LoadedBrand | None, language: str) -> dict[str, Any] | None:

@@ -26,12 +26,13 @@ def _syntax_problems(text: str, shown: str) -> list[Problem]:
             for number, line in enumerate(text.splitlines(), 1) if not _PO_LINE.match(line)]
 
 
-def read_catalog(path: Path, language: str, *, keep_obsolete: bool = False) -> Catalog:
+def read_catalog(path: Path, language: str, data: bytes | None = None, *, keep_obsolete: bool = False) -> Catalog:
     """Read a PO file strictly: any syntax error is a ContentError with its line.
 
-    Obsolete entries (``#~``) are dropped unless ``keep_obsolete``: only a merge needs them, to carry them over.
+    ``data``: the file's bytes, when they were already read (see ``snapshot``). Obsolete
+    entries (``#~``) are dropped unless ``keep_obsolete``: only a merge needs them, to carry them over.
     """
-    text = read_text(path, MAX_CATALOG_BYTES)
+    text = read_text(path, MAX_CATALOG_BYTES, data)
     problems = _syntax_problems(text, display_path(path))
     if problems:
         raise ContentError(problems)

@@ -151,7 +151,9 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     """
     from generator.jobs import plan_jobs, shard_jobs
     from generator.library import load_library
+    from generator.outputs import check_output_folder
 
+    check_output_folder(output, content)
     shard = _shard(shard_text)
     variants = _variants(papers, large_print, duplex, booklet, bleed, marks, pdf_a)
     brand = _brand(brand_file)
@@ -187,7 +189,7 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
     templates = _templates(templates_dir, library.content_dir)
     reporter = Reporter.choose(len(jobs), quiet, verbose)
     reporter.failed_elsewhere(failed_before)
-    fingerprints = Fingerprints(library, templates.input_dirs, fingerprint_options(overrides, strict, brand))
+    fingerprints = Fingerprints(library, templates, fingerprint_options(overrides, strict, brand))
     manifest = Manifest(output)
     keys: dict["Job", str] = {}
     todo = []
@@ -203,7 +205,7 @@ def _run_build(library: "Library", jobs: list["Job"], output: Path, templates_di
     def record(result: "JobResult") -> None:
         reporter.result(result)
         if result.ok:
-            manifest.record(result, keys[result.job])
+            manifest.record(result)  # under the key it was rendered from, not the one computed above
         else:
             manifest.forget(result.job.output(output))
 
@@ -335,9 +337,11 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
     from generator.jobs import Job
     from generator.errors import display_path
     from generator.ondemand import OnDemand
+    from generator.outputs import check_output_folder
     from generator.printing import check_copies, send_to_printer, sides_for
 
     check_copies(copies, allow_many)  # before anything is built
+    check_output_folder(output, content)
     options = _variants((paper,), large_print, duplex, booklet, bleed, marks, pdf_a)[0].for_format(format_)
     desk = OnDemand(content, output, _templates(templates_dir, content), _brand(brand_file))
     found = _reader_language(desk.library.get(guide), language)
@@ -373,6 +377,9 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
 
     from generator.web import DeskConfig, allowed_hosts, create_app, waitress_options
 
+    from generator.outputs import check_output_folder
+
+    check_output_folder(output, content)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     hosts = allowed_hosts(host, extra_hosts)
     app = create_app(DeskConfig(content, output, _templates(templates_dir, content), _brand(brand_file), paper,

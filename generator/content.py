@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.assets import ASSETS_DIR, AssetProblem, asset_path, read_image
+from generator.assets import ASSETS_DIR, AssetProblem, asset_path, check_image, read_image
 from generator.errors import ContentError, Problem
 from generator.messages import iter_messages
 from generator.links import host_problem, text_problems, url_problem
@@ -16,16 +16,19 @@ from generator.model import Block, Guide, Image, QrCode, Section, known_keys
 from generator.params import placeholders
 from generator.yamlsafe import LoadedYaml, load_yaml
 
+if TYPE_CHECKING:
+    from generator.snapshot import Folder
+
 GUIDE_FILE = "guide.yaml"
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_file(path: Path, model: type[M], shape: str) -> tuple[M, LoadedYaml]:
+def validate_file(path: Path, model: type[M], shape: str, data: bytes | None = None) -> tuple[M, LoadedYaml]:
     """Load a YAML file as ``model``; every problem names the file, line and field. ``shape`` says
-    what the top level should be when it is not a mapping."""
-    loaded = load_yaml(path)
+    what the top level should be when it is not a mapping; ``data`` is the file's bytes when already read."""
+    loaded = load_yaml(path, data)
     if not isinstance(loaded.data, dict):
         raise ContentError([loaded.problem((), shape)])
     try:
@@ -34,16 +37,20 @@ def validate_file(path: Path, model: type[M], shape: str) -> tuple[M, LoadedYaml
         raise ContentError([problem_from(loaded, e) for e in error.errors()]) from None
 
 
-def load_guide(path: Path) -> tuple[Guide, LoadedYaml]:
-    """Load and validate one ``guide.yaml``; raise ContentError with every problem found."""
-    guide, loaded = validate_file(path, Guide, "a guide must be a mapping of keys (id, title, blocks, …)")
-    problems = _semantic_problems(guide, loaded)
+def load_guide(path: Path, data: bytes | None = None, assets: Folder | None = None) -> tuple[Guide, LoadedYaml]:
+    """Load and validate one ``guide.yaml``; raise ContentError with every problem found.
+
+    ``data`` and ``assets``: the guide file's bytes and its assets folder as read in a snapshot;
+    without them both are read from disk.
+    """
+    guide, loaded = validate_file(path, Guide, "a guide must be a mapping of keys (id, title, blocks, …)", data)
+    problems = _semantic_problems(guide, loaded, assets)
     if problems:
         raise ContentError(problems)
     return guide, loaded
 
 
-def _semantic_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
+def _semantic_problems(guide: Guide, loaded: LoadedYaml, assets: Folder | None) -> list[Problem]:
     """What the schema cannot say: unique ids, known placeholders, folder name."""
     problems: list[Problem] = []
     folder = loaded.path.parent.name
@@ -57,7 +64,7 @@ def _semantic_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
         seen[message.context] = message.path
         for name in sorted(placeholders(message.source) - guide.params.keys()):
             problems.append(loaded.problem(message.path, f"{_field(message.path)}: unknown parameter '{{{name}}}' (declare it under 'params')"))
-    problems.extend(_image_problems(guide, loaded))
+    problems.extend(_image_problems(guide, loaded, assets))
     problems.extend(_link_problems(guide, loaded))
     return problems
 
@@ -98,15 +105,16 @@ def iter_blocks(blocks: list[Block], kind: type[B], path: tuple[str | int, ...] 
     return found
 
 
-def _image_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
+def _image_problems(guide: Guide, loaded: LoadedYaml, assets: Folder | None) -> list[Problem]:
     """Each image must be a readable PNG, JPEG or SVG inside the guide's assets folder."""
     problems = []
-    assets = loaded.path.parent / ASSETS_DIR
     for path, image in iter_blocks(guide.blocks, Image):
         field = _field(path + ("src",))
         try:
-            file = asset_path(assets, image.src)
-            read_image(file)
+            if assets is None:
+                read_image(asset_path(loaded.path.parent / ASSETS_DIR, image.src))
+            else:
+                check_image(assets.bytes_of(image.src))
         except AssetProblem as problem:
             problems.append(loaded.problem(path + ("src",), f"{field}: '{image.src}' {problem}"))
         except OSError as error:

@@ -53,17 +53,23 @@ def _link_close(renderer: object, tokens: list, index: int, options: object, env
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _HANGUL_WORD = re.compile(r"[^\s<>]*[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f][^\s<>]*")
+MAX_KEPT_WORD = 15  # longer "words" (a run without spaces) may break inside rather than leave the page
 
 
 def keep_hangul_words(html: str) -> str:
     """Korean breaks lines between words, not between syllables.
 
     CSS says ``word-break: keep-all``; WeasyPrint 70 does not implement it, so
-    each word with Hangul is wrapped in a no-wrap span instead.
+    each word with Hangul is wrapped in a no-wrap span instead; except a word too
+    long to be sure it fits on a line, which breaks where it must.
     """
+    def keep(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return word if len(word) > MAX_KEPT_WORD else f'<span class="word">{word}</span>'
+
     parts = _TAG_OR_TEXT.split(html)
     for index in range(0, len(parts), 2):  # even indexes are text between tags
-        parts[index] = _HANGUL_WORD.sub(lambda m: f'<span class="word">{m.group(0)}</span>', parts[index])
+        parts[index] = _HANGUL_WORD.sub(keep, parts[index])
     return "".join(parts)
 
 

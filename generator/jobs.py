@@ -64,6 +64,8 @@ class JobResult:
     seconds: float = 0.0  # how long it took, to schedule the slowest first next time
     columns: int = 1  # a checklist that only fits in two
     sheets: int = 0  # of an imposed booklet
+    key: str = ""  # the cache key of the inputs it was rendered from (see snapshot, cache)
+    stamp: dict[str, int] | None = None  # size and mtime_ns of the file as written
 
     @property
     def ok(self) -> bool:

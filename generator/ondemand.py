@@ -73,7 +73,7 @@ class OnDemand:
     def key(self, job: Job) -> str:
         """The cache key of ``job``: a hash of everything that shapes its bytes."""
         options = fingerprint_options(self.params, False, self.brand)
-        return Fingerprints(self.library, self.templates.input_dirs, options).key(job)
+        return Fingerprints(self.library, self.templates, options).key(job)
 
     def document(self, job: Job) -> tuple[Path, JobResult | None]:
         """The PDF of ``job``, built first if it is missing or out of date; the result when it was built."""
@@ -92,7 +92,7 @@ class OnDemand:
                 raise GuidegenError(f"{job.label}: {result.error}")
             with self._manifest:
                 manifest = Manifest(self.out_dir)  # read again: other documents may have been recorded meanwhile
-                manifest.record(result, key)
+                manifest.record(result)  # the key of what was rendered, which may be newer than ``key``
                 manifest.save()
             return path, result
 

@@ -31,14 +31,27 @@ def output_path(out_dir: Path, guide_id: str, language: str, format_: str, varia
     return path
 
 
+def check_output_folder(out_dir: Path, content_dir: Path) -> None:
+    """Refuse an output folder inside the content folder: its PDFs would become inputs of the next build."""
+    out, content = out_dir.resolve(), content_dir.resolve()
+    if out.is_relative_to(content):
+        raise GuidegenError(f"the output folder {out_dir} is inside the content folder {content_dir}; "
+                            "what is built there would count as content and every build would start over; "
+                            "choose an output folder outside it (-o)")
+
+
 def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and ``os.replace``: all or nothing."""
+def write_atomic(path: Path, data: bytes) -> os.stat_result:
+    """Write via a temporary file in the same folder and ``os.replace``: all or nothing.
+
+    Returns the written file's stat (taken before it replaced ``path``), so a caller
+    can later tell whether the file there is still the one it wrote.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=_temporary_prefix(path, os.getpid()), suffix=".tmp",
@@ -51,7 +64,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+            written = os.fstat(stream.fileno())
         os.replace(temporary, path)
+        return written
     except BaseException as error:
         try:
             os.unlink(temporary)

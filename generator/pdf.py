@@ -16,8 +16,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.assets import AssetProblem, read_image
+from generator.assets import AssetProblem, check_image
 from generator.errors import GuidegenError
+from generator.snapshot import Folder, TemplateFiles
 
 MAX_DATA_URL = 256_000
 # PDF/A-3u written by WeasyPrint carries pdfaid in its XMP; this adds that it is PDF/UA-1 too.
@@ -35,6 +36,7 @@ class Layout:
     pages: int
     overflow: float  # content height past the first page, as a fraction of a page
     refused: list[str] = field(default_factory=list)  # the fetcher's refusals, also those made while drawing
+    off_page: list[str] = field(default_factory=list)  # text of lines that run past the page's content box
 
 
 class FetchRefused(GuidegenError):
@@ -45,15 +47,15 @@ def _fetcher_class() -> type:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class TemplateFetcher(URLFetcher):
-        """Serves files from the template folders and small ``data:`` URLs; refuses everything else."""
+        """Serves the template folders' and assets' files as read in a snapshot, and small ``data:`` URLs;
+        refuses everything else. Nothing is read from disk here."""
 
-        def __init__(self, base_dir: Path, search_dirs: list[Path], asset_dirs: list[Path],
-                     generated: dict[str, bytes]):
+        def __init__(self, templates: TemplateFiles, assets: list[Folder], generated: dict[str, bytes]):
             super().__init__(fail_on_errors=True, allowed_protocols=("file", "data"))
             self.generated = generated
-            self.base_dir = base_dir.resolve()
-            self.search_dirs = [d.resolve() for d in search_dirs]
-            self.asset_dirs = [d.resolve() for d in asset_dirs]
+            self.templates = templates
+            self.base_dir = templates.dirs[-1]
+            self.assets = assets
             self.refused: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -74,25 +76,24 @@ def _fetcher_class() -> type:
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise FetchRefused(f"refused to fetch {url}: only the template and assets folders are readable")
             path = Path(unquote(parts.path)).resolve()
-            for folder in self.asset_dirs:
-                if path.is_relative_to(folder) and path.is_file():
-                    return self._response(url, path, image=True)
-            relative = self._relative(path, url)
-            for folder in self.search_dirs:
-                candidate = (folder / relative).resolve()
-                if candidate.is_relative_to(folder) and candidate.is_file():
-                    return self._response(url, candidate, image=False)
+            for folder in self.assets:
+                data = folder.get(path)
+                if data is not None:
+                    return self._response(url, path, data, image=True)
+            found = self.templates.find(self._relative(path, url).as_posix())
+            if found is not None:
+                return self._response(url, found[0], found[1], image=False)
             raise FetchRefused(f"refused to fetch {url}: not a file in the template or assets folders")
 
-        def _response(self, url: str, path: Path, image: bool) -> Any:
+        def _response(self, url: str, path: Path, data: bytes, image: bool) -> Any:
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if image or content_type.startswith("image/"):
                 try:
-                    data, info = read_image(path)
+                    info = check_image(data)
                 except AssetProblem as problem:
                     raise FetchRefused(f"refused image {url}: it {problem}") from None
                 return URLFetcherResponse(url, data, {"Content-Type": info.mime})
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+            return URLFetcherResponse(url, data, {"Content-Type": content_type})
 
         def _relative(self, resolved: Path, url: str) -> PurePosixPath:
             if not resolved.is_relative_to(self.base_dir):
@@ -145,23 +146,26 @@ class Renderer:
         self.template_dirs = template_dirs
         self.warnings: list[str] = []
 
-    def layout(self, html: str, asset_dirs: list[Path] | None = None,
-               generated: dict[str, bytes] | None = None) -> Layout:
-        """Lay out ``html``; it may fetch files of the template folders and of ``asset_dirs``,
-        and the ``generated`` files by their exact URL."""
+    def layout(self, html: str, asset_dirs: list[Path | Folder] | None = None,
+               generated: dict[str, bytes] | None = None, files: TemplateFiles | None = None) -> Layout:
+        """Lay out ``html``; it may fetch files of the template folders (``files``, a snapshot of them;
+        read now when not given) and of ``asset_dirs`` (folders read now, or snapshots), and the
+        ``generated`` files by their exact URL."""
         HTML = import_weasyprint().HTML
         from weasyprint.urls import FatalURLFetchingError
 
         generated = {**(generated or {}), PDFUA_XMP_URL: PDFUA_XMP}
-        fetcher = _fetcher_class()(self.template_dirs[-1], self.template_dirs, asset_dirs or [], generated)
+        files = files or TemplateFiles.read(self.template_dirs)
+        assets = [Folder.read(d) if isinstance(d, Path) else d for d in asset_dirs or []]
+        fetcher = _fetcher_class()(files, assets, generated)
         with _weasyprint_log() as log:
             try:
-                document = HTML(string=html, base_url=self.template_dirs[-1].resolve().as_uri() + "/",
+                document = HTML(string=html, base_url=files.dirs[-1].as_uri() + "/",
                                 url_fetcher=fetcher).render()
             except FatalURLFetchingError:
                 raise GuidegenError("; ".join(fetcher.refused) or "a resource could not be fetched") from None
         self.warnings = log.messages + log.errors
-        layout = Layout(document, len(document.pages), _overflow(document), fetcher.refused)
+        layout = Layout(document, len(document.pages), _overflow(document), fetcher.refused, off_page(document))
         _fail_on_refusals(layout)
         return layout
 
@@ -230,3 +234,33 @@ def _content_bottom(box: Any) -> float:
             continue
         bottom = max(bottom, _content_bottom(child))
     return bottom
+
+
+OFF_PAGE_TOLERANCE_PT = 0.5  # rounding in layout, not text off the page
+
+
+def off_page(document: Any) -> list[str]:
+    """The text of every piece of a line that sticks out of its page's content box, left or right.
+
+    Text in margin boxes (running footers) must stay on the page itself.
+    """
+    found: list[str] = []
+    for page in document.pages:
+        box = page._page_box
+        left, right = box.content_box_x(), box.content_box_x() + box.width
+        page_left, page_right = box.position_x, box.position_x + box.margin_width()
+        for child in box.children:
+            if type(child).__name__ == "MarginBox":
+                _texts_outside(child, page_left - OFF_PAGE_TOLERANCE_PT, page_right + OFF_PAGE_TOLERANCE_PT, found)
+            else:
+                _texts_outside(child, left - OFF_PAGE_TOLERANCE_PT, right + OFF_PAGE_TOLERANCE_PT, found)
+    return found
+
+
+def _texts_outside(box: Any, left: float, right: float, found: list[str]) -> None:
+    if type(box).__name__ == "TextBox":
+        if box.position_x < left or box.position_x + box.width > right:
+            found.append(box.text)
+        return
+    for child in getattr(box, "children", None) or []:
+        _texts_outside(child, left, right, found)

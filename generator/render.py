@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from generator import __version__
-from generator.assets import AssetProblem, asset_path
+from generator.assets import AssetProblem
 from generator.brand import LoadedBrand, brand_context
 from generator.errors import GuidegenError
 from generator.fonts import font_stack, is_cjk
@@ -31,6 +32,7 @@ from generator.messages import iter_messages
 from generator.params import fill
 from generator.qr import qr_resource
 from generator.subsetting import SUFFIX, printed_characters, subset_faces
+from generator.snapshot import Folder, TemplateFiles
 from generator.templates import Templates
 from generator.ui import UiStrings, load_ui_strings
 
@@ -62,6 +64,16 @@ def css_string(text: str) -> Markup:
         else:
             out.append(f"\\{ord(char):x} ")
     return Markup('"' + "".join(out) + '"')
+
+
+# A run this long with no break opportunity (no space, no CJK) is cut short in the running footer:
+# breaking it anywhere there (overflow-wrap: anywhere) costs a third of a handout's layout time.
+_LONG_RUN = re.compile(r"[^\s\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{31,}")
+
+
+def running_title(title: str) -> str:
+    """The title as the page footer repeats it: a word too long for any line shortened to 29 characters and '…'."""
+    return _LONG_RUN.sub(lambda match: match.group(0)[:29] + "…", title)
 
 
 def css_content(template: str, **counters: str) -> Markup:
@@ -109,31 +121,35 @@ def document_timestamp(revision: dt.date) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _asset_url(assets_dir: Path | None, name: str) -> str:
-    if assets_dir is None:
+def _asset_url(assets: Folder | None, name: str) -> str:
+    if assets is None:
         raise GuidegenError(f"image '{name}': this document has no assets folder")
     try:
-        return asset_path(assets_dir, name).as_uri()
+        return assets.path(name).as_uri()
     except AssetProblem as problem:
         raise GuidegenError(f"image '{name}' {problem}") from None
 
 
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
                 *, font_size_pt: float | None = None, columns: int = 1, ui: UiStrings | None = None,
-                assets_dir: Path | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
-                brand: LoadedBrand | None = None) -> RenderedHtml:
+                assets_dir: Path | Folder | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
+                brand: LoadedBrand | None = None, files: TemplateFiles | None = None) -> RenderedHtml:
     """The HTML of one document; ``font_size_pt`` and ``columns`` set the checklist's type size and columns,
     ``duplex_pad`` adds a blank last page.
 
     ``brand`` adds an organisation's name, logo, accent colour and contact line.
     Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
     ``subset_fonts``, large (CJK) fonts are cut down to the document's characters
-    first (see ``subsetting``), which keeps the PDF small.
+    first (see ``subsetting``), which keeps the PDF small. ``files`` are the template
+    folders' files as read for this document (read now when not given); an assets
+    folder given as a path is read now.
     """
+    files = files or templates.read()
+    assets = Folder.read(assets_dir) if isinstance(assets_dir, Path) else assets_dir
     guide = localized.guide
     language = localized.language
     params = {**guide.params, **options.params}
-    ui = ui or load_ui_strings(language, templates.catalog_dirs)
+    ui = ui or load_ui_strings(language, templates.catalog_dirs, files)
     locale = babel_locale(language)
     messages = list(iter_messages(guide))
     resources: dict[str, bytes] = {}  # generated files the HTML links to: QR codes, subset fonts
@@ -158,6 +174,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "marks": options.print.marks,
             "columns": columns,
             "title": title,
+            "running_title": running_title(title),
             "description": plain_text(guide.summary, params),
             "created": document_timestamp(guide.revision),
             "generator": f"guidegen {__version__}",
@@ -170,13 +187,13 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
         "qr": lambda name: _qr(guide.links, name, resources),
         "readable_url": readable_url,
         "plain": lambda text: plain_text(text, params),
-        "asset_url": lambda name: _asset_url(assets_dir, name),
+        "asset_url": lambda name: _asset_url(assets, name),
         "_": ui,
         "css_content": css_content,
         "css_string": css_string,
         "number": lambda n: number_text(n, language),
     }
-    html = _render(templates, options.format, context)
+    html = _render(templates, files, options.format, context)
     faces = []
     if subset_fonts:
         families = [f for tag in [language, *fallback_languages] for f in font_stack(tag)]
@@ -185,7 +202,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             subset = frozenset(face.family.removesuffix(SUFFIX) for face in faces)
             context["doc"].update(fonts=_font_list(language, subset), font_faces=faces,
                                   fallback_fonts={tag: _font_list(tag, subset) for tag in fallback_languages})
-            html = _render(templates, options.format, context)
+            html = _render(templates, files, options.format, context)
     in_checklist = options.format == "checklist"
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
                for m in messages if (m.path[0] == "checklist") == in_checklist]
@@ -203,9 +220,9 @@ def _qr(links: Mapping[str, str], name: str, resources: dict[str, bytes]) -> str
     return url
 
 
-def _render(templates: Templates, format_: str, context: dict[str, object]) -> str:
+def _render(templates: Templates, files: TemplateFiles, format_: str, context: dict[str, object]) -> str:
     try:
-        return templates.env.get_template(f"{format_}.html.j2").render(context)
+        return templates.env_for(files).get_template(f"{format_}.html.j2").render(context)
     except jinja2.TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise GuidegenError(f"template {where}{format_}.html.j2: {error}") from None

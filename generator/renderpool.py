@@ -13,6 +13,7 @@ copy a lock some other thread holds.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import multiprocessing.connection
 import threading
 from dataclasses import dataclass
@@ -24,10 +25,10 @@ from generator.workers import BuildSettings, _exit_reason, _serve
 GRACE_SECONDS = 10.0  # how long past its own time limit a silent worker is given before it is killed
 
 
-def _work(settings: BuildSettings, connection: multiprocessing.connection.Connection) -> None:
-    """A desk worker: the build workers' loop, ending quietly when the server has gone away."""
+def _work(settings: BuildSettings, connection: multiprocessing.connection.Connection, server_pid: int) -> None:
+    """A desk worker: the build workers' loop, ending quietly when the server has gone away (or dies)."""
     try:
-        _serve(settings, connection)
+        _serve(settings, connection, server_pid, [])  # spawned: it inherited no other pipe ends
     except (EOFError, OSError):
         pass
 
@@ -107,7 +108,7 @@ class RenderPool:
                 self._changed.wait()
         try:
             parent, child = self._context.Pipe()
-            process = self._context.Process(target=_work, args=(self.settings, child), daemon=True)
+            process = self._context.Process(target=_work, args=(self.settings, child, os.getpid()), daemon=True)
             process.start()
             child.close()
         except BaseException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
@@ -17,6 +18,9 @@ from generator.catalogs import read_catalog
 from generator.languages import match_language
 from generator.params import fill
 from generator.usability import why_unusable
+
+if TYPE_CHECKING:
+    from generator.snapshot import TemplateFiles
 
 UI_SOURCE_LANGUAGE = "en"
 
@@ -55,11 +59,21 @@ def ui_catalog_paths(catalog_dirs: list[Path]) -> dict[str, Path]:
     return paths
 
 
-def load_ui_strings(language: str, catalog_dirs: list[Path]) -> UiStrings:
-    """The template strings for a language, matched by CLDR rules to the catalogs that exist."""
-    paths = ui_catalog_paths(catalog_dirs)
+def load_ui_strings(language: str, catalog_dirs: list[Path], files: TemplateFiles | None = None) -> UiStrings:
+    """The template strings for a language, matched by CLDR rules to the catalogs that exist.
+
+    With ``files`` (a snapshot of the template folders) the catalogs are those bytes, not the disk's.
+    """
     if match_language(language, [UI_SOURCE_LANGUAGE]) == UI_SOURCE_LANGUAGE:
         return UiStrings(None)
+    if files is not None:
+        catalogs = files.ui_catalogs()
+        found = match_language(language, list(catalogs))
+        if not found:
+            return UiStrings(Catalog(locale=None))
+        path, data = catalogs[found]
+        return UiStrings(_parse_ui_catalog(path, found, data))
+    paths = ui_catalog_paths(catalog_dirs)
     found = match_language(language, list(paths))
     if not found:
         return UiStrings(Catalog(locale=None))
@@ -70,3 +84,9 @@ def load_ui_strings(language: str, catalog_dirs: list[Path]) -> UiStrings:
 def _read_ui_catalog(path: Path, language: str, mtime_ns: int) -> Catalog:
     """Template-string catalogs are shared by every document; the mtime key notices edits."""
     return read_catalog(path, language)
+
+
+@lru_cache(maxsize=64)
+def _parse_ui_catalog(path: Path, language: str, data: bytes) -> Catalog:
+    """The same for a catalog's bytes from a snapshot: keyed by the bytes themselves."""
+    return read_catalog(path, language, data)

@@ -53,16 +53,49 @@ class BuildSettings:
                        self.strict, self.timeout, brand)
 
 
-def _serve(settings: BuildSettings, connection: Connection) -> None:
-    """A worker's life: build each job it is sent until it is sent None."""
+def _serve(settings: BuildSettings, connection: Connection, parent_pid: int, inherited: list[Connection]) -> None:
+    """A worker's life: build each job it is sent until it is sent None, or its parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _exit_cleanly)  # so write_atomic can remove its temporary file
+    for other in inherited:  # the parent's ends (of this pipe and the other workers'): its death must be seen
+        other.close()
+    die_with_parent(parent_pid)
     builder = settings.builder()
     while True:
-        job = connection.recv()
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
         if job is None:
             return
-        connection.send(builder.build(job))
+        result = builder.build(job)
+        try:
+            connection.send(result)
+        except OSError:
+            return  # the parent is gone
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel send SIGTERM to this process when its parent dies (Linux); exit now if it already has.
+
+    SIGTERM, not SIGKILL: the handler above lets a document being written remove its
+    temporary file. Elsewhere, a worker notices the parent's death at its next job
+    (end of file on its pipe).
+    """
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # it died before prctl took effect
+        raise SystemExit(128 + signal.SIGTERM)
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
@@ -130,8 +163,11 @@ class WorkerPool:
 
     def _start(self) -> None:
         parent, child = multiprocessing.Pipe()
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        process = context.Process(target=_serve, args=(self.settings, child), daemon=True)
+        forked = sys.platform == "linux"
+        context = multiprocessing.get_context("fork" if forked else "spawn")
+        # A forked worker inherits every connection the parent holds; it closes all but its own.
+        inherited = [parent] + [w.connection for w in self.workers] if forked else []
+        process = context.Process(target=_serve, args=(self.settings, child, os.getpid(), inherited), daemon=True)
         process.start()
         child.close()
         self.workers.append(_Worker(process, parent))

@@ -72,14 +72,17 @@ class LoadedYaml:
         return Problem(display_path(self.path), line, column, message)
 
 
-def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 text file (a leading BOM is dropped), refusing huge or undecodable files."""
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES, data: bytes | None = None) -> str:
+    """Read a UTF-8 text file (a leading BOM is dropped), refusing huge or undecodable files.
+
+    With ``data``, those bytes are the file's content (read earlier, in a snapshot).
+    """
     shown = display_path(path)
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if data is None else len(data)
         if size > max_bytes:
             raise ContentError([Problem(shown, 0, 0, f"file is {size:,} bytes; the limit is {max_bytes:,}")])
-        raw = path.read_bytes()
+        raw = path.read_bytes() if data is None else data
     except OSError as error:
         raise ContentError([Problem(shown, 0, 0, f"cannot read file: {error.strerror}")]) from None
     try:
@@ -92,9 +95,12 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     return text.removeprefix("\ufeff")
 
 
-def load_yaml(path: Path) -> LoadedYaml:
-    """Load one YAML document as plain data with positions, or raise ContentError."""
-    text = read_text(path)
+def load_yaml(path: Path, data: bytes | None = None) -> LoadedYaml:
+    """Load one YAML document as plain data with positions, or raise ContentError.
+
+    ``data``: the file's bytes, when they were already read (see ``snapshot``).
+    """
+    text = read_text(path, data=data)
     shown = display_path(path)
     loader = None
     try:

@@ -110,3 +110,14 @@ def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "guidegen" in result.stdout
+
+
+def test_output_inside_the_content_folder_is_refused(content_copy: Path) -> None:
+    for out in (content_copy / "build", content_copy / "esim-cancel" / "assets", content_copy):
+        result = run_cli("build", "--content", str(content_copy), "-l", "en", "-f", "checklist", "-o", str(out))
+        assert result.exit_code == 1
+        assert "inside the content folder" in result.stderr and "Traceback" not in result.output
+    assert not (content_copy / "build").exists() and not (content_copy / "esim-cancel" / "assets").exists()
+    assert not list(content_copy.rglob("*.pdf")) and not list(content_copy.rglob(".guidegen-cache.json"))
+    printed = run_cli("print", "esim-cancel", "--content", str(content_copy), "-o", str(content_copy / "b"))
+    assert printed.exit_code == 1 and "inside the content folder" in printed.stderr

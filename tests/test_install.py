@@ -158,6 +158,12 @@ def test_project_template_catalog_is_used(content_copy: Path, tmp_path: Path) ->
     result = run_cli("build", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert "Version du" in pdftotext(out / "fr" / "esim-cancel-checklist.pdf")
+    # The project's catalogs are inputs of the build like any other: an edit rebuilds.
+    (own / "fr.po").write_text(changed.replace('msgstr "Version du {date}"', 'msgstr "Édition du {date}"'),
+                               encoding="utf-8")
+    again = run_cli("build", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out))
+    assert "1 built, 0 up to date" in again.stdout
+    assert "Édition du" in pdftotext(out / "fr" / "esim-cancel-checklist.pdf")
 
 
 @pytest.fixture(scope="module")

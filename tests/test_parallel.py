@@ -50,12 +50,12 @@ def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path, mon
     victim = out / "en" / "esim-cancel-handout.pdf"
     original = outputs.write_atomic
 
-    def die_halfway(path: Path, data: bytes) -> None:
+    def die_halfway(path: Path, data: bytes) -> os.stat_result:
         if path == victim.resolve():  # runs in the worker: write half a temporary file, then be killed
             name = path.parent / f"{outputs._temporary_prefix(path, os.getpid())}half.tmp"
             name.write_bytes(data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
-        original(path, data)
+        return original(path, data)
 
     monkeypatch.setattr(build, "write_atomic", die_halfway)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the new PDFs differ from the old ones
@@ -229,3 +229,51 @@ def test_up_to_date_build_loads_no_rendering_stack(tmp_path: Path) -> None:
                              "-o", str(out)], capture_output=True, text=True)
     assert "0 built, 2 up to date, 0 failed" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+_WITHOUT_PDEATHSIG = ("import sys\nfrom generator import workers\nworkers.die_with_parent = lambda pid: None\n"
+                      "from generator.cli import main\nmain(sys.argv[1:])\n")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers")
+@pytest.mark.parametrize("signum, pdeathsig", [(signal.SIGKILL, True), (signal.SIGTERM, True), (signal.SIGHUP, True),
+                                               (signal.SIGKILL, False)],
+                         ids=["KILL", "TERM", "HUP", "KILL-pipes-only"])
+def test_workers_die_with_their_parent(tmp_path: Path, signum: int, pdeathsig: bool) -> None:
+    """A -j 2 build whose parent is killed leaves no worker behind (they used to wait on their pipes forever).
+
+    Without the kernel's signal, the closed pipe alone ends each worker after its current document.
+    """
+    out = tmp_path / "out"
+    start = ["-m", "generator"] if pdeathsig else ["-c", _WITHOUT_PDEATHSIG]
+    process = subprocess.Popen([sys.executable, *start, "build", "--content", str(CONTENT), "-j", "2",
+                                "--paper", "a4", "--paper", "letter", "-o", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _children(process.pid)) < 2 or not list(out.rglob("*.pdf")):
+            assert time.monotonic() < deadline and process.poll() is None, "the build ended before it was killed"
+            time.sleep(0.05)
+        os.kill(process.pid, signum)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + (5 if pdeathsig else 20)  # generous: at once, or after one document
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivors = [pid for pid in workers if _alive(pid)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)  # do not leave them running if the test fails
+    assert survivors == [], f"workers outlived their parent: {survivors}"
+    assert [p.name for p in out.rglob("*.tmp")] == []

@@ -30,14 +30,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import Builder  # noqa: E402
-from generator.fonts import font_stack  # noqa: E402
-from generator.inline import plain_text  # noqa: E402
-from generator.jobs import Job, plan_jobs  # noqa: E402
-from generator.library import Library, load_library  # noqa: E402
-from generator.templates import Templates  # noqa: E402
-from generator.ui import load_ui_strings  # noqa: E402
-from generator.workers import default_workers  # noqa: E402
+from generator.build.builder import Builder  # noqa: E402
+from generator.fonts.stacks import font_stack  # noqa: E402
+from generator.render.inline import plain_text  # noqa: E402
+from generator.build.jobs import Job, plan_jobs  # noqa: E402
+from generator.i18n.library import Library, load_library  # noqa: E402
+from generator.render.templates import Templates  # noqa: E402
+from generator.i18n.template_strings import load_ui_strings  # noqa: E402
+from generator.build.workers import default_workers  # noqa: E402
 
 GUIDEGEN = [sys.executable, "-m", "generator"]
 
@@ -114,7 +114,7 @@ def typst_data(library: Library, job: Job) -> dict[str, Any]:
     """The handout's localized content as the JSON ``bench/handout.typ`` reads."""
     from babel.dates import format_date
 
-    from generator.languages import babel_locale
+    from generator.content.languages import babel_locale
 
     source = library.get(job.guide)
     guide = source.localized(job.language).guide
@@ -219,7 +219,7 @@ def _peak_rss(*args: str, children: bool) -> float:
         peak = "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss"
     else:  # VmHWM starts afresh at exec, unlike ru_maxrss
         peak = "next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))"
-    code = ("import resource, sys\nfrom generator.cli import main\n"
+    code = ("import resource, sys\nfrom generator.cli.main import main\n"
             f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
             f"print({peak}, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.cli import main
+from generator.cli.main import main
 
 from hypothesis import HealthCheck, settings
 
@@ -128,7 +128,7 @@ def long_date(language: str) -> str:
 
     from babel.dates import format_date
 
-    from generator.languages import babel_locale
+    from generator.content.languages import babel_locale
 
     return format_date(dt.date(2026, 11, 25), format="long", locale=babel_locale(language))
 

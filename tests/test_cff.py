@@ -7,8 +7,8 @@ import struct
 
 import pytest
 
-from generator.cff import charset_length, identity_cid_font, identity_charset
-from generator.subsetting import large_faces
+from generator.fonts.cff import charset_length, identity_cid_font, identity_charset
+from generator.fonts.subsetting import large_faces
 
 
 def _decode(charset: bytes, glyphs: int) -> list[int]:

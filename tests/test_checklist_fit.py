@@ -101,7 +101,7 @@ def test_large_print_checklist_never_goes_below_18_pt(content_copy: Path, tmp_pa
                                      ["languages", "--content", str(CONTENT)], ["i18n", "status", "--content",
                                                                                  str(CONTENT)]])
 def test_commands_that_do_not_render_do_not_import_weasyprint(command: list[str]) -> None:
-    code = ("import sys; from generator.cli import main\n"
+    code = ("import sys; from generator.cli.main import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             "print('WEASYPRINT' if 'weasyprint' in sys.modules else 'CLEAN')")
     result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, ROOT, pdftotext, run_cli
-from generator.languages import english_name, native_name
+from generator.content.languages import english_name, native_name
 
 
 def test_help_lists_commands() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 
 from conftest import CONTENT
-from generator.content import load_guide
-from generator.messages import iter_messages, map_messages
-from generator.schema import guide_schema_json
-from generator.textnorm import normalize_text
-from generator.yamlsafe import load_yaml
+from generator.content.loader import load_guide
+from generator.content.messages import iter_messages, map_messages
+from generator.content.schema import guide_schema_json
+from generator.content.textnorm import normalize_text
+from generator.content.safe_yaml import load_yaml
 
 
 def test_folded_cjk_lines_join_without_space() -> None:
@@ -69,7 +69,7 @@ def test_schema_rejects_unknown_key() -> None:
 
 
 def test_plain_text_drops_exactly_the_markup_the_renderer_reads() -> None:
-    from generator.inline import plain_text
+    from generator.render.inline import plain_text
 
     text = "Use *only* the **official** {provider} app: dial `*#06#`, see [the site](link:portal); snake_case 2*3"
     assert plain_text(text, {"provider": "Acme"}) == (

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED_LANGUAGES, CONTENT, pdf_reader, pdftotext, run_cli
-from generator.languages import native_name
+from generator.content.languages import native_name
 from cups_server import PRINTER
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -25,8 +25,8 @@ def desk(cups, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # ty
     """The desk app on a free loopback port, printing to the test CUPS server."""
     from waitress import create_server
 
-    from generator.templates import Templates
-    from generator.web import DeskConfig, create_app, waitress_options
+    from generator.render.templates import Templates
+    from generator.desk.app import DeskConfig, create_app, waitress_options
 
     app = create_app(DeskConfig(CONTENT, tmp_path_factory.mktemp("desk-build"), Templates()))
     server = create_server(app, host="127.0.0.1", port=0, **waitress_options())
@@ -196,7 +196,7 @@ def test_a_page_on_another_origin_cannot_make_the_desk_print(desk: str, browser,
                                                              screenshots: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from selenium.webdriver.common.by import By
 
-    import generator.web as web
+    import generator.desk.app as web
 
     sent: list[object] = []
     monkeypatch.setattr(web, "send_to_printer", lambda *args, **kwargs: sent.append(args))
@@ -219,8 +219,8 @@ def test_a_page_on_another_origin_cannot_make_the_desk_print(desk: str, browser,
 
 
 def _client(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from generator.templates import Templates
-    from generator.web import DeskConfig, create_app
+    from generator.render.templates import Templates
+    from generator.desk.app import DeskConfig, create_app
 
     return create_app(DeskConfig(CONTENT, tmp_path / "out", Templates())).test_client()
 

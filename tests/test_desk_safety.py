@@ -29,8 +29,8 @@ ORIGIN = {"Origin": "http://localhost"}  # the test client's own origin
 
 
 def _app(content: Path, out: Path, templates: list[Path] | None = None, **options):  # type: ignore[no-untyped-def]
-    from generator.templates import Templates
-    from generator.web import DeskConfig, create_app
+    from generator.render.templates import Templates
+    from generator.desk.app import DeskConfig, create_app
 
     return create_app(DeskConfig(content, out, Templates(templates or []), **options))
 
@@ -131,7 +131,7 @@ def test_markup_in_a_translation_and_a_guide_title_is_escaped(content_copy: Path
 
 
 def test_markup_in_a_printer_name_is_escaped(app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import generator.deskprinters as deskprinters
+    import generator.desk.printers as deskprinters
 
     hostile = '"><script>alert(1)</script>'
     monkeypatch.setattr(deskprinters, "printers", lambda timeout: [hostile])
@@ -143,7 +143,7 @@ def test_markup_in_a_printer_name_is_escaped(app, monkeypatch: pytest.MonkeyPatc
 # --- 3. Host names, error pages, request bodies -------------------------------------------------------------------
 
 def test_only_allowed_host_names_are_answered(tmp_path: Path) -> None:
-    from generator.web import allowed_hosts
+    from generator.desk.app import allowed_hosts
 
     assert allowed_hosts("127.0.0.1") == ("localhost", "127.0.0.1", "::1")
     assert "0.0.0.0" not in allowed_hosts("0.0.0.0") and "192.168.1.5" in allowed_hosts("192.168.1.5")
@@ -175,7 +175,7 @@ def test_serve_has_the_allowed_host_option() -> None:
 def test_error_pages_show_no_paths_and_no_tracebacks(app, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                      caplog: pytest.LogCaptureFixture, where: str, error: type,
                                                      status: int, message: str) -> None:
-    import generator.web as web
+    import generator.desk.app as web
 
     def broken(pdf: Path, *args: object) -> int:
         raise error(f"cannot write {tmp_path}/out/.previews/x.png: No space left on device")
@@ -303,7 +303,7 @@ class _served:
     def __init__(self, app):  # type: ignore[no-untyped-def]
         from waitress import create_server
 
-        from generator.web import waitress_options
+        from generator.desk.app import waitress_options
 
         self.server = create_server(app, host="127.0.0.1", port=0, **waitress_options())
 
@@ -438,7 +438,7 @@ def test_the_header_names_the_service_in_the_page_language(app, tmp_path: Path) 
     assert re.search(r'<p class="service">Guides imprimés', client.get("/fr/").data.decode())
     brand = tmp_path / "brand.yaml"
     brand.write_text("name: Riverside <Library>\n", encoding="utf-8")
-    from generator.brand import load_brand
+    from generator.render.brand import load_brand
 
     branded = _app(CONTENT, tmp_path / "out", brand=load_brand(brand))
     try:

@@ -21,7 +21,7 @@ def test_doctor_reports_what_this_machine_has() -> None:
 
 
 def test_doctor_names_a_missing_font(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import doctor
+    from generator.cli import doctor
 
     monkeypatch.setattr(doctor, "font_stack", lambda language: ("Noto Sans Nonexistent Script",))
     result = run_cli("doctor")

@@ -34,7 +34,7 @@ def _write(tmp: Path, content: str | bytes) -> Path:
 @given(st.one_of(st.binary(max_size=300), st.text(max_size=300),
                  st.lists(st.sampled_from(HOSTILE_SNIPPETS + ODD_CHARACTERS), max_size=8).map("\n".join)))
 def test_loader_raises_only_its_own_errors(tmp_path_factory, data: str | bytes) -> None:  # type: ignore[no-untyped-def]
-    from generator.content import load_guide
+    from generator.content.loader import load_guide
 
     path = _write(tmp_path_factory.mktemp("fuzz"), data)
     try:
@@ -111,10 +111,10 @@ def valid_guide(draw: st.DrawFn) -> dict:  # type: ignore[type-arg]
 
 def _build_checklist(tmp: Path, data: dict):  # type: ignore[no-untyped-def, type-arg]
     """Load the guide; None if validation refused it, else the result of building its checklist."""
-    from generator.build import Builder
-    from generator.jobs import Job
-    from generator.library import load_library
-    from generator.templates import Templates
+    from generator.build.builder import Builder
+    from generator.build.jobs import Job
+    from generator.i18n.library import load_library
+    from generator.render.templates import Templates
 
     _write(tmp, yaml.safe_dump(data, allow_unicode=True))
     library = load_library(tmp / "content")

@@ -54,7 +54,7 @@ def _sample_guide(folder: Path, language: str) -> None:
 
     from babel.dates import format_date
 
-    from generator.languages import babel_locale, native_name
+    from generator.content.languages import babel_locale, native_name
 
     sentence = f"{native_name(language)}: {format_date(dt.date(2026, 11, 25), 'full', locale=babel_locale(language))}"
     guide_id = f"sample-{language.lower()}"
@@ -78,8 +78,8 @@ checklist:
 
 
 def test_twenty_scripts_render_without_missing_glyphs(tmp_path: Path) -> None:
-    from generator.fonts import font_stack
-    from generator.languages import script_of
+    from generator.fonts.stacks import font_stack
+    from generator.content.languages import script_of
 
     content = tmp_path / "content"
     for language in SCRIPT_SAMPLES:
@@ -102,13 +102,13 @@ def test_twenty_scripts_render_without_missing_glyphs(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("char", ["\u200d", "\u200f", "\ufe0f", "\u2060"])
 def test_format_characters_need_no_glyph(char: str) -> None:
-    from generator.glyphs import find_gaps
+    from generator.fonts.coverage import find_gaps
 
     assert find_gaps([("x", f"a{char}b")], ["Noto Sans"]) == []
 
 
 def test_missing_font_is_a_clear_error() -> None:
-    from generator.glyphs import FontMissing, family_coverage
+    from generator.fonts.coverage import FontMissing, family_coverage
 
     with pytest.raises(FontMissing, match="not installed"):
         family_coverage("No Such Font Family 12345")

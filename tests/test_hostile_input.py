@@ -78,7 +78,7 @@ def test_template_syntax_in_content_prints_literally(content_copy: Path, tmp_pat
 
 
 def test_code_spans_and_parameters_are_isolated() -> None:
-    from generator.inline import render_inline
+    from generator.render.inline import render_inline
 
     html = render_inline("اطلب `*#06#` من {provider}", {"provider": "A<b>"})
     assert '<code dir="ltr">*#06#</code>' in html
@@ -201,7 +201,7 @@ def test_norwegian_language_tag_is_not_false(content_copy: Path) -> None:
     guide = content_copy / GUIDE
     guide.write_text(guide.read_text(encoding="utf-8").replace("source_language: zh-CN", "source_language: no"),
                      encoding="utf-8")
-    from generator.content import load_guide
+    from generator.content.loader import load_guide
 
     loaded, _ = load_guide(guide)
     assert loaded.source_language == "no"
@@ -237,7 +237,7 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
 
 
 def test_runaway_render_is_stopped_and_others_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import pdf
+    from generator.render import pdf
 
     original = pdf.Renderer.layout
 

@@ -6,7 +6,7 @@ import pytest
 from babel import Locale
 
 from generator.errors import GuidegenError
-from generator.languages import direction, english_name, match_language, maximize, native_name
+from generator.content.languages import direction, english_name, match_language, maximize, native_name
 
 AVAILABLE = ["zh-CN", "zh-TW", "en", "es", "ar"]
 

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from conftest import BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdffonts, pdftotext, run_cli, squeeze
-from generator.languages import native_name
+from generator.content.languages import native_name
 
 EXPECTED_FONTS = {
     # CJK fonts are cut to the document's characters before layout (generator/subsetting.py).
@@ -55,7 +55,7 @@ def test_fonts_follow_the_language(built: Built, language: str, format_: str) ->
 def test_document_language_and_direction(built: Built, language: str) -> None:
     """/Lang is the language; the page runs in its direction: the running footer's page number
     stands at the end of the line (right in LTR, left in RTL) and the first heading starts at the start."""
-    from generator.languages import direction
+    from generator.content.languages import direction
 
     path = built.pdf(language, "handout")
     reader = pdf_reader(path)
@@ -77,10 +77,10 @@ def test_document_language_and_direction(built: Built, language: str) -> None:
 
 
 def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]
-    from generator.library import load_library
-    from generator.pdf import Renderer
-    from generator.render import DocumentOptions, render_html
-    from generator.templates import Templates
+    from generator.i18n.library import load_library
+    from generator.render.pdf import Renderer
+    from generator.render.html import DocumentOptions, render_html
+    from generator.render.templates import Templates
 
     source = load_library(CONTENT).get("esim-cancel")
     templates = Templates()

@@ -41,7 +41,8 @@ def test_parallel_build_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
 
 def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SIGKILL in the middle of writing: the old PDF survives byte for byte and no temporary file remains."""
-    from generator import build, outputs
+    from generator.build import builder as build
+    from generator.build import outputs
 
     out = tmp_path / "out"
     first = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-o", str(out))
@@ -192,8 +193,8 @@ def test_bad_shard_is_a_usage_error(value: str) -> None:
 
 
 def test_progress_bar_on_a_terminal() -> None:
-    from generator.jobs import Job, JobResult
-    from generator.progress import Reporter
+    from generator.build.jobs import Job, JobResult
+    from generator.build.progress import Reporter
 
     ticks = iter([0.0, 1.0, 2.5, 3.0])
     stream = io.StringIO()
@@ -222,7 +223,7 @@ def test_up_to_date_build_loads_no_rendering_stack(tmp_path: Path) -> None:
     """Skipping up-to-date documents must stay cheap: no WeasyPrint, no Jinja, no fonts subsetter."""
     out = tmp_path / "out"
     assert run_cli("build", "--content", str(CONTENT), "-l", "en", "-o", str(out)).exit_code == 0
-    code = ("import sys; from generator.cli import main\n"
+    code = ("import sys; from generator.cli.main import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'jinja2', 'uharfbuzz')))")
     result = subprocess.run([sys.executable, "-c", code, "build", "--content", str(CONTENT), "-l", "en",
@@ -240,8 +241,8 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-_WITHOUT_PDEATHSIG = ("import sys\nfrom generator import workers\nworkers.die_with_parent = lambda pid: None\n"
-                      "from generator.cli import main\nmain(sys.argv[1:])\n")
+_WITHOUT_PDEATHSIG = ("import sys\nfrom generator.build import workers\nworkers.die_with_parent = lambda pid: None\n"
+                      "from generator.cli.main import main\nmain(sys.argv[1:])\n")
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers")

@@ -87,7 +87,7 @@ def _page_numbers(words: list[tuple[str, float, float]], left: float, right: flo
 
 def _saddle_stitch(pages: int, right_to_left: bool) -> list[tuple[int | None, int | None]]:
     """(left, right) page numbers of each printed side, sheet by sheet, as a folded booklet needs them
-    (derived here from the sheets, independently of generator.booklet): the outside of sheet s carries
+    (derived here from the sheets, independently of generator.render.booklet): the outside of sheet s carries
     the last page but 2s and page 2s+1, its inside pages 2s+2 and the last but 2s+1; blanks are None."""
     total = -(-pages // 4) * 4
     sides = []

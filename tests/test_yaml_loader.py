@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ContentError
-from generator.yamlsafe import MAX_FILE_BYTES, load_yaml
+from generator.content.safe_yaml import MAX_FILE_BYTES, load_yaml
 
 
 def _load(tmp_path: Path, text: str | bytes):  # type: ignore[no-untyped-def]

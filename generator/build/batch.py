@@ -1,0 +1,129 @@
+"""A whole `guidegen build`: plan the jobs of a request, skip what is up to date, build the rest.
+
+The command line turns its options into a ``BuildRequest`` and reports; the
+work is here: the library is loaded, jobs are planned (and sharded), each job's
+key is compared with the manifest, the rest is built in this process or in
+worker processes, and the manifest records what was built under the key it
+was rendered from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.build.jobs import Job, JobResult, plan_jobs, shard_jobs
+from generator.build.outputs import check_output_folder
+from generator.errors import Problem, display_path
+from generator.render.formats import FORMATS, PrintOptions
+
+if TYPE_CHECKING:
+    from generator.build.progress import Reporter
+    from generator.i18n.library import Library
+    from generator.render.brand import LoadedBrand
+    from generator.render.templates import Templates
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildRequest:
+    """What `guidegen build` was asked for."""
+
+    content: Path
+    output: Path
+    guides: tuple[str, ...] = ()  # none: every guide
+    languages: tuple[str, ...] = ()  # none, or "all": every language of each guide
+    formats: tuple[str, ...] = FORMATS
+    variants: tuple[PrintOptions, ...] = (PrintOptions(),)
+    params: dict[str, str] = field(default_factory=dict)
+    strict: bool = False
+    timeout: float = 120.0
+    workers: int | None = None  # none: one per core
+    force: bool = False
+    shard: tuple[int, int] | None = None  # (K, N): the K-th of N slices
+    templates_dir: Path | None = None
+    brand: LoadedBrand | None = None
+
+
+@dataclass
+class BuildPlan:
+    """The jobs of a request, and what could not be planned (broken guides, languages a guide lacks)."""
+
+    library: Library
+    jobs: list[Job]
+    problems: list[Problem]  # of guides that failed to load
+    errors: list[str]  # (guide, language) pairs that cannot be served
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors) + len(self.library.broken)
+
+
+def plan_build(request: BuildRequest) -> BuildPlan:
+    """Load the library and list the jobs; refuses an output folder inside the content folder."""
+    from generator.i18n.library import load_library
+
+    check_output_folder(request.output, request.content)
+    library = load_library(request.content, list(request.guides) or None)
+    jobs, errors = plan_jobs(library, [g for g in request.guides if g in library.guides], list(request.languages),
+                             list(request.formats), list(request.variants))
+    if request.shard:
+        jobs = shard_jobs(jobs, *request.shard)
+    return BuildPlan(library, jobs, list(library.problems), errors)
+
+
+def templates_of(request: BuildRequest) -> Templates:
+    from generator.render.templates import Templates
+
+    return Templates([request.templates_dir] if request.templates_dir else [], request.content)
+
+
+def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
+              stop: Callable[[], bool] = lambda: False) -> tuple[list[JobResult], int]:
+    """Build what is not up to date; the results, and how many jobs were not started (``stop()`` said so)."""
+    from generator.build.cache import Fingerprints, Manifest, fingerprint_options
+    from generator.build.workers import BuildSettings, WorkerPool, default_workers
+
+    templates = templates_of(request)
+    fingerprints = Fingerprints(plan.library, templates,
+                                fingerprint_options(request.params, request.strict, request.brand))
+    manifest = Manifest(request.output)
+    todo = []
+    for job in plan.jobs:
+        path = job.output(request.output)
+        entry = None if request.force else manifest.fresh(path, fingerprints.key(job))
+        if entry is None:
+            todo.append(job)
+        else:
+            reporter.up_to_date(job, entry, display_path(path))
+
+    def record(result: JobResult) -> None:
+        reporter.result(result)
+        if result.ok:
+            manifest.record(result)  # under the key it was rendered from, not the one computed above
+        else:
+            manifest.forget(result.job.output(request.output))
+
+    size = min(request.workers or default_workers(), len(todo))
+    if size > 1:
+        todo = manifest.slowest_first(todo, request.output)
+    try:
+        if size > 1:
+            settings = BuildSettings(
+                content_dir=plan.library.content_dir, guides=tuple(sorted({j.guide for j in todo})),
+                out_dir=request.output, template_dirs=tuple(templates.dirs[:-1]),
+                params=tuple(sorted(request.params.items())), strict=request.strict, timeout=request.timeout,
+                brand=request.brand.path if request.brand else None)
+            results = WorkerPool(settings, size).run(todo, record, stop=stop)
+        elif todo:
+            from generator.build.builder import Builder
+
+            builder = Builder(plan.library, request.output, templates, params=request.params, strict=request.strict,
+                              timeout=request.timeout, brand=request.brand)
+            results = builder.run(todo, record, stop=stop)
+        else:
+            results = []
+    finally:
+        manifest.save()
+    return results, len(todo) - len(results)

@@ -1,0 +1,165 @@
+"""Validation of a whole content folder without rendering: ``guidegen check``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from generator.i18n.catalogs import read_catalog
+from generator.errors import ContentError, Problem, display_path
+from generator.i18n.library import GuideSource, Library
+from generator.fonts.coverage import Gap
+from generator.content.links import text_problems
+from generator.i18n.localize import localize
+from generator.content.messages import iter_messages
+from generator.content.params import placeholders
+from generator.render.templates import Templates
+from generator.i18n.template_strings import ui_catalog_paths
+from generator.i18n.usability import Unusable, why_unusable
+
+WARN_ITEMS_PER_GROUP = 7
+
+
+@dataclass
+class CheckReport:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def completeness(source: GuideSource, language: str, catalog: Catalog | None = None) -> Completeness:
+    """How much of a guide is translated into a language (the source language is complete)."""
+    messages = list(iter_messages(source.guide))
+    catalog = catalog or source.catalog(language)
+    if catalog is None:
+        return Completeness(len(messages), 0, 0)
+    return _count(why_unusable(message.source, catalog.get(message.source, context=message.context))
+                  for message in messages)
+
+
+def _count(verdicts: Iterable[Unusable | None]) -> Completeness:
+    """Usable translations are translated; fuzzy ones fuzzy; missing or unusable ones untranslated."""
+    counts = Counter(verdicts)
+    total = sum(counts.values())
+    return Completeness(counts[None], counts[Unusable.FUZZY], total - counts[None] - counts[Unusable.FUZZY])
+
+
+def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Completeness:
+    """How much of the template strings a catalog translates."""
+    from generator.i18n.workflow import ui_template
+
+    catalog = read_catalog(path, language)
+    return _count(why_unusable(message.id, catalog.get(message.id))
+                  for message in ui_template(template_dirs) if message.id)
+
+
+def check_library(library: Library, templates: Templates) -> CheckReport:
+    report = CheckReport(errors=list(library.problems))
+    for source in library.guides.values():
+        _check_guide(source, report)
+        _check_glyphs(source, templates, report)
+    for language, path in ui_catalog_paths(templates.catalog_dirs).items():
+        try:
+            read_catalog(path, language)
+        except ContentError as error:
+            report.errors.extend(error.problems)
+    return report
+
+
+def _check_glyphs(source: GuideSource, templates: Templates, report: CheckReport) -> None:
+    """Every character each document would print must be in its language's fonts."""
+    from generator.render.formats import FORMATS
+    from generator.fonts.coverage import FontMissing, find_printed_gaps
+    from generator.render.html import DocumentOptions, render_html
+
+    for language in source.languages:
+        try:
+            catalog = source.catalog(language)
+        except ContentError:
+            continue  # reported by _check_guide
+        localized = localize(source.guide, language, catalog)
+        printed = [entry for format_ in FORMATS
+                   for entry in render_html(localized, DocumentOptions(format_), templates,
+                                                 assets_dir=source.assets_dir).printed]
+        try:
+            gaps = find_printed_gaps(printed)
+        except FontMissing as error:
+            report.errors.append(Problem(display_path(source.loaded.path), 0, 0, str(error)))
+            continue
+        for gap in gaps:
+            report.errors.append(_gap_problem(source, language, catalog, gap))
+
+
+def _gap_problem(source: GuideSource, language: str, catalog: Catalog | None, gap: Gap) -> Problem:
+    """Point at the catalog entry (or the guide line) holding the character."""
+    message = f"{language}: {gap}"
+    by_context = {m.context: m for m in iter_messages(source.guide)}
+    found = by_context.get(gap.context)
+    if found is None:
+        return Problem(display_path(source.loaded.path), 0, 0, message)
+    if catalog is not None:
+        entry = catalog.get(found.source, context=found.context)
+        if entry is not None and entry.string:
+            return Problem(display_path(source.catalog_paths[language]), entry.lineno or 0, 0, message)
+    return source.loaded.problem(found.path, message)
+
+
+def _check_guide(source: GuideSource, report: CheckReport) -> None:
+    guide = source.guide
+    for index, group in enumerate(guide.checklist.groups):
+        if len(group.items) > WARN_ITEMS_PER_GROUP:
+            report.warnings.append(source.loaded.problem(
+                ("checklist", "groups", index, "items"),
+                f"checklist group '{group.id}' has {len(group.items)} items; keep it to {WARN_ITEMS_PER_GROUP} or fewer"))
+    messages = list(iter_messages(guide))
+    for language, path in source.catalog_paths.items():
+        shown = display_path(path)
+        if language == guide.source_language:
+            report.warnings.append(Problem(shown, 0, 0, "catalog for the source language is ignored"))
+            continue
+        try:
+            catalog = source.catalog(language)
+        except ContentError as error:
+            report.errors.extend(error.problems)
+            continue
+        assert catalog is not None
+        wanted = {(m.source, m.context) for m in messages}
+        for message in messages:
+            entry = catalog.get(message.source, context=message.context)
+            if entry is None or not entry.string or not isinstance(entry.string, str):
+                continue
+            if why_unusable(message.source, entry) is Unusable.PLACEHOLDERS:
+                report.errors.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{message.context}: translation must use the placeholders {sorted(placeholders(message.source))}, "
+                    f"not {sorted(placeholders(entry.string))}"))
+            if why_unusable(message.source, entry) is Unusable.LINKS:
+                problems = text_problems(entry.string, guide.links) or ["must use the same links as the source"]
+                report.errors.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{message.context}: translation {problems[0]}; it prints in the source language until fixed"))
+        for entry in catalog:
+            if entry.id and (entry.id, entry.context) not in wanted:
+                report.warnings.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{entry.context or entry.id}: not in the source any more; run 'guidegen i18n update'"))
+        done = completeness(source, language, catalog)
+        if done.fuzzy or done.untranslated:
+            report.warnings.append(Problem(shown, 0, 0,
+                f"{done.untranslated} untranslated and {done.fuzzy} fuzzy of {done.total} strings; "
+                "they will print in the source language"))

@@ -1,0 +1,50 @@
+"""``guidegen serve``: the language desk page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli.options import brand_option, content_option, load_brand_file, templates_for, templates_option
+from generator.render.formats import PAPERS
+
+
+@click.command()
+@content_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default is this PC only; 0.0.0.0 shares the desk page on the network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--allowed-host", "extra_hosts", multiple=True, metavar="NAME",
+              help="A host name the desk answers to besides localhost, 127.0.0.1, ::1 and --host "
+                   "(repeatable; e.g. the counter PC's name when --host is 0.0.0.0). Others get 400.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Where documents are built (and reused when up to date).")
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
+              help="Seconds one document may take before it is stopped (0: no limit), as for build.")
+@brand_option
+@templates_option
+def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], output: Path, paper: str,
+          timeout: float, brand_file: Path | None, templates_dir: Path | None) -> None:
+    """The language desk page: pick a language, preview, download; print from the staff view (?staff)."""
+    import logging
+
+    from waitress import serve as run
+
+    from generator.desk.app import DeskConfig, allowed_hosts, create_app, waitress_options
+
+    from generator.build.outputs import check_output_folder
+
+    check_output_folder(output, content)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    hosts = allowed_hosts(host, extra_hosts)
+    app = create_app(DeskConfig(content, output, templates_for(templates_dir, content), load_brand_file(brand_file), paper,
+                                allowed_hosts=hosts, timeout=timeout))  # folders resolved there, once
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone on the network can open the desk page and print", err=True)
+        if not extra_hosts:
+            click.echo("warning: only the names " + ", ".join(hosts) + " are answered; add the name the counter "
+                       "PCs use with --allowed-host", err=True)
+    click.echo(f"guidegen desk page on http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C stops it)")
+    run(app, host=host, port=port, **waitress_options())

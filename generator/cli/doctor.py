@@ -1,0 +1,65 @@
+"""``guidegen doctor``: what the machine has, and what to install when something is missing."""
+
+from __future__ import annotations
+
+import ctypes.util
+from collections.abc import Iterator
+from importlib import metadata
+
+from generator.fonts.stacks import font_stack
+from generator.fonts.coverage import FontMissing, family_coverage
+
+# One language per script family the bundled templates know.
+_PROBE_LANGUAGES = ("en", "zh-CN", "zh-TW", "zh-HK", "ja", "ko", "ar", "he", "hi", "th", "am", "ka", "hy", "km", "my")
+
+
+def diagnose() -> Iterator[tuple[str, bool]]:
+    """Lines of (finding, fine?)."""
+    for package in ("weasyprint", "jinja2", "babel", "pydantic", "click", "uharfbuzz", "pypdf", "segno", "flask"):
+        try:
+            yield f"{package} {metadata.version(package)}", True
+        except metadata.PackageNotFoundError:
+            yield f"{package}: not installed (make build, or pip install the guidegen wheel)", False
+    try:
+        from generator.render.pdf import import_weasyprint
+
+        weasyprint = import_weasyprint()
+        from weasyprint.text.ffi import pango
+
+        version = pango.pango_version()
+        yield f"Pango {version // 10000}.{version // 100 % 100}.{version % 100}", True
+        del weasyprint
+    except Exception as error:  # noqa: BLE001 - a diagnosis must not crash
+        yield f"WeasyPrint/Pango: {error}", False
+    subsetter = ctypes.util.find_library("harfbuzz-subset")
+    if subsetter:
+        yield f"HarfBuzz subsetter: {subsetter} (fast font subsetting)", True
+    else:
+        yield ("HarfBuzz subsetter: missing; PDFs take seconds each (fontTools fallback). "
+               "Debian: apt-get install libharfbuzz-subset0"), False
+    seen: set[str] = set()
+    for language in _PROBE_LANGUAGES:
+        for family in font_stack(language):
+            if family in seen:
+                continue
+            seen.add(family)
+            try:
+                yield f"font {family}: {len(family_coverage(family)):,} characters", True
+            except FontMissing as error:
+                yield str(error), False
+    yield from _printing()
+
+
+def _printing() -> Iterator[tuple[str, bool]]:
+    """CUPS, for 'guidegen print' and the desk page. Not needed to build PDFs, so never a problem."""
+    from generator.errors import GuidegenError
+    from generator.desk.printing import default_printer, printers
+
+    try:
+        names = printers()
+    except GuidegenError as error:
+        yield f"printing: {error} (only 'print' and the desk page need it)", True
+        return
+    default = default_printer()
+    listed = ", ".join(f"{name}{' (default)' if name == default else ''}" for name in names) or "none set up"
+    yield f"printers (CUPS): {listed}", True

@@ -1,0 +1,145 @@
+"""``guidegen i18n``: the translator's workflow (extract, init, update, status)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.errors import GuidegenError, display_path
+
+
+def register(main: click.Group, content_option, templates_option) -> None:  # type: ignore[no-untyped-def]
+    """Attach the ``i18n`` group to the main command (options shared with it)."""
+
+    @main.group()
+    def i18n() -> None:
+        """Translation catalogs: extract, init, update, status."""
+
+    @i18n.command()
+    @content_option
+    @templates_option
+    def extract(content: Path, templates_dir: Path | None) -> None:
+        """Write the .pot template of every guide and of the template strings."""
+        from generator.i18n.catalogs import catalog_bytes
+        from generator.i18n.workflow import POT_NAME, guide_template, ui_template
+        from generator.build.outputs import write_atomic
+
+        library = _library(content)
+        for source in library.guides.values():
+            path = source.folder / "locales" / POT_NAME
+            write_atomic(path, catalog_bytes(guide_template(source)))
+            click.echo(f"wrote {display_path(path)}")
+        templates = _templates(templates_dir, content)
+        path = templates.writable_catalog_dir / POT_NAME
+        write_atomic(path, catalog_bytes(ui_template(templates.dirs)))
+        click.echo(f"wrote {display_path(path)}")
+
+    @i18n.command()
+    @click.option("-l", "--lang", "language", required=True, metavar="TAG", help="Language to start, e.g. fr or zh-TW.")
+    @content_option
+    @templates_option
+    def init(language: str, content: Path, templates_dir: Path | None) -> None:
+        """Start catalogs for a new language (every guide, and the template strings if missing)."""
+        from generator.i18n.catalogs import catalog_bytes
+        from generator.i18n.workflow import guide_template, new_catalog, ui_template
+        from generator.content.languages import canonical_tag, match_language
+        from generator.build.outputs import write_atomic
+        from generator.i18n.template_strings import ui_catalog_paths
+
+        tag = canonical_tag(language)
+        library = _library(content)
+        for source in library.guides.values():
+            path = source.folder / "locales" / f"{tag}.po"
+            if tag == source.guide.source_language:
+                click.echo(f"skipped {source.id}: {tag} is its source language")
+            elif path.exists():
+                click.echo(f"skipped {display_path(path)}: exists (use 'guidegen i18n update')")
+            else:
+                write_atomic(path, catalog_bytes(new_catalog(guide_template(source), tag)))
+                click.echo(f"wrote {display_path(path)}")
+        templates = _templates(templates_dir, content)
+        if match_language(tag, ["en", *ui_catalog_paths(templates.catalog_dirs)]) is None:
+            path = templates.writable_catalog_dir / f"{tag}.po"
+            write_atomic(path, catalog_bytes(new_catalog(ui_template(templates.dirs), tag)))
+            click.echo(f"wrote {display_path(path)}")
+
+    @i18n.command()
+    @content_option
+    @templates_option
+    def update(content: Path, templates_dir: Path | None) -> None:
+        """Merge changed sources into every catalog: changed → fuzzy, removed → obsolete, new → untranslated."""
+        from generator.i18n.catalogs import catalog_bytes, read_catalog
+        from generator.i18n.workflow import guide_template, merge, ui_template
+        from generator.build.outputs import write_atomic
+        from generator.i18n.template_strings import ui_catalog_paths
+
+        library = _library(content)
+        targets = []
+        for source in library.guides.values():
+            template = guide_template(source)
+            targets += [(template, path, tag) for tag, path in source.catalog_paths.items()
+                        if tag != source.guide.source_language]
+        templates = _templates(templates_dir, content)
+        ui_template_catalog = ui_template(templates.dirs)
+        # Only the catalogs this project owns; the bundled ones belong to the installed tool.
+        targets += [(ui_template_catalog, path, tag)
+                    for tag, path in ui_catalog_paths([templates.writable_catalog_dir]).items()]
+        for template, path, tag in targets:
+            old = read_catalog(path, tag, keep_obsolete=True)
+            merged, summary = merge(template, old)
+            data = catalog_bytes(merged)
+            if data == path.read_bytes():
+                click.echo(f"unchanged {display_path(path)}")
+                continue
+            write_atomic(path, data)
+            click.echo(f"updated {display_path(path)}: {summary.new} new, {summary.changed} changed (fuzzy), "
+                       f"{summary.obsolete} obsolete")
+
+    @i18n.command()
+    @content_option
+    @templates_option
+    @click.option("--min-percent", type=click.FloatRange(0, 100), default=None,
+                  help="Exit 1 when any catalog is less translated than this.")
+    def status(content: Path, templates_dir: Path | None, min_percent: float | None) -> None:
+        """Translated / fuzzy / untranslated strings per guide and language."""
+        from generator.build.checks import completeness, ui_completeness
+        from generator.i18n.template_strings import ui_catalog_paths
+
+        library = _library(content)
+        rows = []
+        for source in library.guides.values():
+            for tag in source.languages:
+                rows.append((source.id, tag, completeness(source, tag)))
+        templates = _templates(templates_dir, content)
+        for tag, path in sorted(ui_catalog_paths(templates.catalog_dirs).items()):
+            rows.append(("(templates)", tag, ui_completeness(templates.dirs, path, tag)))
+        click.echo(f"{'guide':<20} {'language':<10} {'translated':>10} {'fuzzy':>6} {'untranslated':>13} {'done':>6}")
+        below = []
+        for guide, tag, done in rows:
+            click.echo(f"{guide:<20} {tag:<10} {done.translated:>10} {done.fuzzy:>6} {done.untranslated:>13} "
+                       f"{done.percent:>5.1f}%")
+            if min_percent is not None and done.percent < min_percent:
+                below.append(f"{guide} {tag}")
+        if below:
+            click.echo(f"below {min_percent:g}%: {', '.join(below)}", err=True)
+            sys.exit(1)
+
+
+def _library(content: Path):  # type: ignore[no-untyped-def]
+    from generator.errors import ContentError
+    from generator.i18n.library import load_library
+
+    library = load_library(content)
+    if library.problems:
+        raise ContentError(library.problems)
+    return library
+
+
+def _templates(templates_dir: Path | None, content: Path):  # type: ignore[no-untyped-def]
+    from generator.render.templates import Templates
+
+    if templates_dir is not None and not templates_dir.is_dir():
+        raise GuidegenError(f"templates folder not found: {templates_dir}")
+    return Templates([templates_dir] if templates_dir else [], content)

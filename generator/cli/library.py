@@ -1,0 +1,76 @@
+"""Commands that look at a library without making documents: ``check``, ``languages``, ``doctor``, ``schema``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.cli.options import content_option, templates_for, templates_option
+from generator.errors import ContentError
+
+
+@click.command()
+@content_option
+@templates_option
+def check(content: Path, templates_dir: Path | None) -> None:
+    """Validate all content and translations without writing PDFs."""
+    from generator.build.checks import check_library
+    from generator.i18n.library import load_library
+
+    library = load_library(content)
+    report = check_library(library, templates_for(templates_dir, content))
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    for problem in report.errors:
+        click.echo(f"error: {problem}", err=True)
+    guides = len(library.guides) + len(library.broken)
+    click.echo(f"checked {guides} guide(s): {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    if report.errors:
+        sys.exit(1)
+
+
+@click.command()
+@content_option
+def languages(content: Path) -> None:
+    """List the languages guides are available in, with names and completeness."""
+    from generator.build.checks import completeness
+    from generator.content.languages import english_name, native_name
+    from generator.i18n.library import load_library
+
+    library = load_library(content)
+    for problem in library.problems:
+        click.echo(f"error: {problem}", err=True)
+    for tag in library.languages:
+        done = []
+        for source in library.guides.values():
+            if tag in source.languages:
+                try:
+                    done.append(f"{source.id} {completeness(source, tag).percent:.0f}%")
+                except ContentError:
+                    done.append(f"{source.id} (catalog broken)")
+        click.echo(f"{tag:<8} {native_name(tag)}\t{english_name(tag)}\t{', '.join(done)}")
+    if library.problems:
+        sys.exit(1)
+
+
+@click.command()
+def doctor() -> None:
+    """Show what guidegen found on this machine: WeasyPrint, Pango, HarfBuzz subsetter, fonts."""
+    from generator.cli.doctor import diagnose
+
+    ok = True
+    for line, good in diagnose():
+        click.echo(("ok       " if good else "PROBLEM  ") + line)
+        ok = ok and good
+    if not ok:
+        sys.exit(1)
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of guide.yaml (for editors)."""
+    from generator.content.schema import guide_schema_json
+
+    click.echo(guide_schema_json(), nl=False)

@@ -1,0 +1,228 @@
+"""Guide × language × format × paper → HTML, through Jinja templates.
+
+Content is data: it reaches the templates only as values, autoescaped, or as the
+Markup produced by ``inline.render_inline``; it is never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+from generator import __version__
+from generator.content.assets import AssetProblem
+from generator.render.brand import LoadedBrand, brand_context
+from generator.errors import GuidegenError
+from generator.fonts.stacks import font_stack, is_cjk
+from generator.render.formats import PAPER_TABLE, PrintOptions
+from generator.render.inline import plain_text, render_inline
+from generator.content.languages import babel_locale, direction, maximize
+from generator.i18n.localize import LocalizedGuide
+from generator.content.links import readable_url
+from generator.content.messages import iter_messages
+from generator.content.params import fill
+from generator.render.qr import qr_resource
+from generator.fonts.subsetting import SUFFIX, printed_characters, subset_faces
+from generator.content.snapshot import Folder, TemplateFiles
+from generator.render.templates import Templates
+from generator.i18n.template_strings import UiStrings, load_ui_strings
+
+_CJK_NUMERALS = "〇一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    format: str = "handout"
+    print: PrintOptions = PrintOptions()
+    params: Mapping[str, str] = field(default_factory=dict)  # overrides of the guide's defaults
+
+
+@dataclass
+class RenderedHtml:
+    html: str
+    title: str
+    ui_missing: list[str]
+    printed: list[tuple[str, str, str]]  # (id, text, language) of every string the document prints
+    resources: dict[str, bytes] = field(default_factory=dict)  # generated files the HTML links to (fonts)
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal that cannot break out of its declaration or the <style> element."""
+    out = []
+    for char in text:
+        if char.isalnum() or char in " .,:;!?()%-–—/·、，。：（）":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return Markup('"' + "".join(out) + '"')
+
+
+# A run this long with no break opportunity (no space, no CJK) is cut short in the running footer:
+# breaking it anywhere there (overflow-wrap: anywhere) costs a third of a handout's layout time.
+_LONG_RUN = re.compile(r"[^\s\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{31,}")
+
+
+def running_title(title: str) -> str:
+    """The title as the page footer repeats it: a word too long for any line shortened to 29 characters and '…'."""
+    return _LONG_RUN.sub(lambda match: match.group(0)[:29] + "…", title)
+
+
+def css_content(template: str, **counters: str) -> Markup:
+    """A translated string with ``{name}`` parts turned into a CSS ``content`` value.
+
+    ``css_content("Page {page} of {pages}", page="counter(page)", …)`` gives
+    ``"Page " counter(page) " of " counter(pages)``.
+    """
+    parts: list[str] = []
+    rest = template
+    while rest:
+        start = min((rest.find("{" + name + "}") for name in counters if "{" + name + "}" in rest), default=-1)
+        if start < 0:
+            parts.append(css_string(rest))
+            break
+        name = next(n for n in counters if rest.startswith("{" + n + "}", start))
+        if start:
+            parts.append(css_string(rest[:start]))
+        parts.append(counters[name])
+        rest = rest[start + len(name) + 2:]
+    return Markup(" ".join(parts) or '""')
+
+
+def _font_list(language: str, subset: frozenset[str] = frozenset()) -> Markup:
+    """The CSS font-family list of a language; families in ``subset`` go first as their subset."""
+    names = [name for family in font_stack(language)
+             for name in ((family + SUFFIX, family) if family in subset else (family,))]
+    return Markup(", ".join(css_string(name) for name in names))
+
+
+def number_text(number: int, language: str) -> str:
+    """A small ordinal number as the language writes it in running text (一, 二 in Chinese)."""
+    if maximize(language).script in ("Hans", "Hant") and 0 <= number <= 10:
+        return _CJK_NUMERALS[number]
+    return format_decimal(number, locale=babel_locale(language), numbering_system="default")
+
+
+def document_timestamp(revision: dt.date) -> str:
+    """Creation date for the PDF: SOURCE_DATE_EPOCH when set, else the guide's revision date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    else:
+        moment = dt.datetime.combine(revision, dt.time(), tzinfo=dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _asset_url(assets: Folder | None, name: str) -> str:
+    if assets is None:
+        raise GuidegenError(f"image '{name}': this document has no assets folder")
+    try:
+        return assets.path(name).as_uri()
+    except AssetProblem as problem:
+        raise GuidegenError(f"image '{name}' {problem}") from None
+
+
+def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
+                *, font_size_pt: float | None = None, columns: int = 1, ui: UiStrings | None = None,
+                assets_dir: Path | Folder | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
+                brand: LoadedBrand | None = None, files: TemplateFiles | None = None) -> RenderedHtml:
+    """The HTML of one document; ``font_size_pt`` and ``columns`` set the checklist's type size and columns,
+    ``duplex_pad`` adds a blank last page.
+
+    ``brand`` adds an organisation's name, logo, accent colour and contact line.
+    Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
+    ``subset_fonts``, large (CJK) fonts are cut down to the document's characters
+    first (see ``subsetting``), which keeps the PDF small. ``files`` are the template
+    folders' files as read for this document (read now when not given); an assets
+    folder given as a path is read now.
+    """
+    files = files or templates.read()
+    assets = Folder.read(assets_dir) if isinstance(assets_dir, Path) else assets_dir
+    guide = localized.guide
+    language = localized.language
+    params = {**guide.params, **options.params}
+    ui = ui or load_ui_strings(language, templates.catalog_dirs, files)
+    locale = babel_locale(language)
+    messages = list(iter_messages(guide))
+    resources: dict[str, bytes] = {}  # generated files the HTML links to: QR codes, subset fonts
+    fallback_languages = sorted({getattr(m.source, "language", language) for m in messages} - {language})
+    title = plain_text(guide.title if options.format == "handout" else guide.checklist.title, params)
+    context = {
+        "guide": guide,
+        "brand": brand_context(brand, language),
+        "doc": {
+            "format": options.format,
+            "lang": language,
+            "dir": direction(language),
+            "script": maximize(language).script,
+            "cjk": is_cjk(language),
+            "fonts": _font_list(language),
+            "fallback_fonts": {tag: _font_list(tag) for tag in fallback_languages},
+            "font_faces": [],
+            "paper": PAPER_TABLE[options.print.page].css,
+            "small_page": PAPER_TABLE[options.print.page].small,
+            "large_print": options.print.large_print,
+            "bleed_mm": options.print.bleed_mm,
+            "marks": options.print.marks,
+            "columns": columns,
+            "title": title,
+            "running_title": running_title(title),
+            "description": plain_text(guide.summary, params),
+            "created": document_timestamp(guide.revision),
+            "generator": f"guidegen {__version__}",
+            "revision": format_date(guide.revision, format="long", locale=locale),
+            "font_size": font_size_pt,
+            "duplex_pad": duplex_pad,
+        },
+        "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore",
+                                         links=guide.links, parentheses="（）" if is_cjk(language) else "()"),
+        "qr": lambda name: _qr(guide.links, name, resources),
+        "readable_url": readable_url,
+        "plain": lambda text: plain_text(text, params),
+        "asset_url": lambda name: _asset_url(assets, name),
+        "_": ui,
+        "css_content": css_content,
+        "css_string": css_string,
+        "number": lambda n: number_text(n, language),
+    }
+    html = _render(templates, files, options.format, context)
+    faces = []
+    if subset_fonts:
+        families = [f for tag in [language, *fallback_languages] for f in font_stack(tag)]
+        faces = subset_faces(families, printed_characters(html))
+        if faces:
+            subset = frozenset(face.family.removesuffix(SUFFIX) for face in faces)
+            context["doc"].update(fonts=_font_list(language, subset), font_faces=faces,
+                                  fallback_fonts={tag: _font_list(tag, subset) for tag in fallback_languages})
+            html = _render(templates, files, options.format, context)
+    in_checklist = options.format == "checklist"
+    printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
+               for m in messages if (m.path[0] == "checklist") == in_checklist]
+    printed += [(f"template string '{msgid}'", text, language) for msgid, text in ui.used.items()]
+    printed += [(f"brand {key}", str(value), language) for key, value in (context["brand"] or {}).items()
+                if key in ("name", "contact", "logo_alt") and value]
+    resources.update({face.url: face.data for face in faces})
+    return RenderedHtml(html, title, list(ui.missing), printed, resources)
+
+
+def _qr(links: Mapping[str, str], name: str, resources: dict[str, bytes]) -> str:
+    """The URL of the QR code of official link ``name`` (validated when the guide was loaded)."""
+    url, data = qr_resource(links[name])
+    resources[url] = data
+    return url
+
+
+def _render(templates: Templates, files: TemplateFiles, format_: str, context: dict[str, object]) -> str:
+    try:
+        return templates.env_for(files).get_template(f"{format_}.html.j2").render(context)
+    except jinja2.TemplateError as error:
+        where = f"{error.filename}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        raise GuidegenError(f"template {where}{format_}.html.j2: {error}") from None

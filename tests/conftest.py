@@ -122,6 +122,21 @@ def pdf_words(path: Path, page: int = 1) -> list[tuple[str, float, float]]:
             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html)]
 
 
+def own_template_catalog(content: Path, language: str, msgid: str, msgstr: str) -> Path:
+    """A content folder's own template-string catalog: the bundled one of ``language`` with one translation
+    changed (``content/locales/<language>.po``)."""
+    import re
+
+    bundled = (ROOT / "templates" / "locales" / f"{language}.po").read_text(encoding="utf-8")
+    changed = re.sub(rf'(msgid "{re.escape(msgid)}"\n)msgstr "[^"]*"', lambda m: f'{m.group(1)}msgstr "{msgstr}"',
+                     bundled)
+    assert changed != bundled, msgid
+    path = content / "locales" / f"{language}.po"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
 def long_date(language: str) -> str:
     """The bundled guide's revision date as CLDR writes it in ``language`` (Babel's data, never a literal)."""
     import datetime as dt

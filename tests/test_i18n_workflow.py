@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from conftest import ROOT, pdftotext, run_cli
+from conftest import own_template_catalog, pdftotext, run_cli
 
 
 def _read(path: Path):  # type: ignore[no-untyped-def]
@@ -91,12 +90,7 @@ def test_update_marks_changed_fuzzy_and_removed_obsolete(content_copy: Path) -> 
 def test_template_string_with_wrong_placeholders_is_neither_counted_nor_printed(content_copy: Path,
                                                                               tmp_path: Path) -> None:
     """One rule decides: a translation the renderer will not print is not counted as done either."""
-    own = content_copy / "locales"
-    own.mkdir()
-    bundled = (ROOT / "templates" / "locales" / "fr.po").read_text(encoding="utf-8")
-    broken = re.sub(r'(msgid "Revised \{date\}"\n)msgstr "[^"]*"', r'\1msgstr "Mise à jour : {jour}"', bundled)
-    assert broken != bundled
-    (own / "fr.po").write_text(broken, encoding="utf-8")
+    own_template_catalog(content_copy, "fr", "Revised {date}", "Mise à jour : {jour}")
     status = run_cli("i18n", "status", "--content", str(content_copy))
     row = next(line.split() for line in status.stdout.splitlines() if line.split()[:2] == ["(templates)", "fr"])
     assert row[-1] != "100.0%" and row[4] == "1", row  # one untranslated

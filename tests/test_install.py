@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import BUNDLED_LANGUAGES, CONTENT, ROOT, pdf_reader, pdftotext, run_cli
+from conftest import BUNDLED_LANGUAGES, CONTENT, ROOT, own_template_catalog, pdf_reader, pdftotext, run_cli
 
 UV = ROOT / ".venv" / "tools" / "bin" / "uv"
 
@@ -148,19 +147,13 @@ def test_i18n_commands_never_write_into_the_tool(content_copy: Path) -> None:
 
 def test_project_template_catalog_is_used(content_copy: Path, tmp_path: Path) -> None:
     """A content folder's own template-string catalog overrides the bundled one for its language."""
-    own = content_copy / "locales"
-    own.mkdir()
-    bundled = (ROOT / "templates" / "locales" / "fr.po").read_text(encoding="utf-8")
-    changed = re.sub(r'(msgid "Revised \{date\}"\n)msgstr "[^"]*"', r'\1msgstr "Version du {date}"', bundled)
-    assert changed != bundled
-    (own / "fr.po").write_text(changed, encoding="utf-8")
+    own = own_template_catalog(content_copy, "fr", "Revised {date}", "Version du {date}")
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert "Version du" in pdftotext(out / "fr" / "esim-cancel-checklist.pdf")
     # The project's catalogs are inputs of the build like any other: an edit rebuilds.
-    (own / "fr.po").write_text(changed.replace('msgstr "Version du {date}"', 'msgstr "Édition du {date}"'),
-                               encoding="utf-8")
+    own_template_catalog(content_copy, "fr", "Revised {date}", "Édition du {date}")
     again = run_cli("build", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out))
     assert "1 built, 0 up to date" in again.stdout
     assert "Édition du" in pdftotext(out / "fr" / "esim-cancel-checklist.pdf")

@@ -199,7 +199,7 @@ def test_progress_bar_on_a_terminal() -> None:
     ticks = iter([0.0, 1.0, 2.5, 3.0])
     stream = io.StringIO()
     reporter = Reporter(2, "bar", stream, clock=lambda: next(ticks))
-    reporter.up_to_date(Job("g", "en", "handout"), {}, "build/en/g-handout.pdf")
+    reporter.up_to_date(Job("g", "en", "handout"), "build/en/g-handout.pdf")
     reporter.result(JobResult(Job("g", "en", "checklist"), path=Path("x.pdf"), pages=1))
     summary = reporter.finish()
     drawn = stream.getvalue()

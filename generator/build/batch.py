@@ -96,7 +96,7 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
         if entry is None:
             todo.append(job)
         else:
-            reporter.up_to_date(job, entry, display_path(path))
+            reporter.up_to_date(job, display_path(path))
 
     def record(result: JobResult) -> None:
         reporter.result(result)

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 import click
 
@@ -62,7 +62,7 @@ class Reporter:
     def done(self) -> int:
         return self.built + self.skipped + self.failed
 
-    def up_to_date(self, job: Job, entry: dict[str, Any], path: str) -> None:
+    def up_to_date(self, job: Job, path: str) -> None:
         self.skipped += 1
         self._last = job.label
         if self.mode == "verbose":

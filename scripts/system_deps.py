@@ -70,6 +70,10 @@ FONT_FAMILIES = {
     "Noto Sans CJK SC": ("fonts-noto-cjk", "google-noto-sans-cjk-fonts", "font-noto-sans-cjk"),
     "Noto Sans CJK TC": ("fonts-noto-cjk", "google-noto-sans-cjk-fonts", "font-noto-sans-cjk"),
     "Noto Sans CJK KR": ("fonts-noto-cjk", "google-noto-sans-cjk-fonts", "font-noto-sans-cjk"),
+    # Arrows, check marks, warning signs, telephone, envelope: after every script's own fonts.
+    "Noto Sans Symbols": ("fonts-noto-core", "google-noto-sans-symbols-fonts", "font-noto-sans-symbols"),
+    "Noto Sans Symbols2": ("fonts-noto-core", "google-noto-sans-symbols-2-fonts", "font-noto-sans-symbols-2"),
+    "Noto Sans Math": ("fonts-noto-core", "google-noto-sans-math-fonts", "font-noto-sans-math"),
 }
 
 BUILD = [

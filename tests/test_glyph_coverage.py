@@ -112,3 +112,27 @@ def test_missing_font_is_a_clear_error() -> None:
 
     with pytest.raises(FontMissing, match="not installed"):
         family_coverage("No Such Font Family 12345")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_symbols_print_in_every_language(content_copy: Path, tmp_path: Path, language: str) -> None:
+    """Arrows, check marks, warning signs, telephone and envelope come from Noto's symbol fonts at the end of
+    every stack: "Settings → Mobile data" can be written in any language."""
+    import re
+
+    po = content_copy / "esim-cancel" / "locales" / f"{language}.po"
+    text = po.read_text(encoding="utf-8")
+    pattern = r'(msgctxt "checklist.before.items.1.text"\nmsgid "[^"]*"\nmsgstr ")([^"]*)"'
+    symbols = "→ ✓ ⚠ ☎ ✉"
+    changed = re.sub(pattern, lambda m: f'{m.group(1)}{m.group(2)} {symbols}"', text)
+    assert changed != text
+    po.write_text(changed, encoding="utf-8")
+    assert run_cli("check", "--content", str(content_copy)).exit_code == 0
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(content_copy), "-l", language, "-f", "checklist", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    pdf = out / language / "esim-cancel-checklist.pdf"
+    printed = pdftotext(pdf)  # (right-to-left runs come back in visual order: look for each symbol)
+    assert all(symbol in printed for symbol in symbols.split())
+    families = {font["name"].split("+", 1)[1] for font in pdffonts(pdf)}
+    assert {"Noto-Sans-Symbols", "Noto-Sans-Symbols2"} <= families, families

@@ -2,6 +2,8 @@
 
 The first family sets the document's Latin letters too, so a Latin document never
 takes its letters from a CJK font (that embeds a large CJK subset for nothing).
+Every stack ends with Noto's symbol and math families, so arrows, check marks,
+warning signs, the telephone and the envelope (→ ✓ ⚠ ☎ ✉) print in every language.
 """
 
 from __future__ import annotations
@@ -33,8 +35,15 @@ CJK_FLOOR_PT = 10.5
 LATIN_FLOOR_PT = 11.0
 
 
+SYMBOLS = ("Noto Sans Symbols2", "Noto Sans Symbols", "Noto Sans Math")  # after the script's own: fallbacks only
+
+
 def font_stack(language: str) -> tuple[str, ...]:
-    """Font families for a language tag, most specific first."""
+    """Font families for a language tag, most specific first, symbols last."""
+    return _script_stack(language) + SYMBOLS
+
+
+def _script_stack(language: str) -> tuple[str, ...]:
     subtags = maximize(language)
     if subtags.script == "Hant" and subtags.region in ("HK", "MO"):
         return _HONG_KONG

@@ -84,3 +84,48 @@ def test_empty_file(tmp_path: Path) -> None:
 
 def test_non_string_keys_refused(tmp_path: Path) -> None:
     assert "keys must be plain text" in _error(tmp_path, "? [a, b]\n: c\n")
+
+
+@pytest.mark.parametrize("text, where, words", [
+    ("id: g\nblocks:\n\t- a\n", "guide.yaml:3:1:", "YAML indents with spaces, not tabs: replace the tab with spaces"),
+    ("id: g\ntitle: Note: this breaks\n", "guide.yaml:2:12:",
+     "put the text in quotes, e.g. title: \"Note: this breaks\""),
+    ("id: g\nblocks:\n  - type: paragraph\n    text: a\n   id: b\n", "guide.yaml:5:4:",
+     "the indentation here does not line up with the lines above (the mapping or list it should belong to "
+     "starts on line 3)"),
+    ("id: g\nchecklist:\n  title: t\n groups: []\n", "guide.yaml:4:2:", "does not line up"),
+])
+def test_yaml_errors_teach(tmp_path: Path, text: str, where: str, words: str) -> None:
+    message = _error(tmp_path, text)
+    assert where in message and words in message, message
+    assert "cannot start any token" not in message and "<block end>" not in message
+
+
+def _guide_error(content_copy: Path, old: str, new: str) -> str:
+    from conftest import run_cli
+
+    guide = content_copy / "esim-cancel" / "guide.yaml"
+    text = guide.read_text(encoding="utf-8")
+    assert old in text
+    guide.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run_cli("check", "--content", str(content_copy))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    return result.stderr
+
+
+def test_dash_without_space_is_explained(content_copy: Path) -> None:
+    stderr = _guide_error(content_copy, "              - 在手机自带", "              -在手机自带")
+    assert ("guide.yaml:78:13: blocks[3].blocks[0].options[0].steps: expected a list, one step per line starting "
+            "with '- ' (did you mean '- 在手机自带的应用商店下载 {provider} App，用要注销的号码登录。'?)") in stderr
+
+
+def test_steps_written_as_text_get_an_example(content_copy: Path) -> None:
+    stderr = _guide_error(content_copy, "            steps:\n              - 在 {provider} App 的帮助中心",
+                          "            steps: 在 {provider} App 的帮助中心")
+    assert ("options[1].steps: expected a list, one step per line starting with '- ', e.g.\n"
+            "    steps:\n      - 在 {provider} App 的帮助中心或官方网站上查到客服热线号码。") in stderr
+
+
+def test_mapping_expected_is_said_in_words(content_copy: Path) -> None:
+    stderr = _guide_error(content_copy, "params:\n  provider: Heyon", "params: Heyon")
+    assert "params: expected keys and values, one 'key: value' per line, indented under 'params'" in stderr

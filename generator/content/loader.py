@@ -139,6 +139,14 @@ def problem_from(loaded: LoadedYaml, error: Any) -> Problem:
         message = f"{field}: unknown block type '{error['ctx']['tag']}' (expected {error['ctx']['expected_tags']})"
     elif kind == "string_type" and error.get("input") is None:
         message = f"{field}: must not be empty"
+    elif kind == "list_type":
+        message = f"{field}: {_expected_list(path, error.get('input'))}"
+    elif kind in ("dict_type", "model_type", "model_attributes_type"):
+        message = (f"{field}: expected keys and values, one 'key: value' per line, indented under "
+                   f"'{path[-1] if path else 'the top level'}'")
+    elif kind == "string_type" and isinstance(error.get("input"), (list, dict)):
+        message = (f"{field}: expected text, found a {'list' if isinstance(error['input'], list) else 'mapping'}; "
+                   "text that contains ': ' or starts with '- ' goes in quotes, e.g. text: \"Note: like this\"")
     elif kind == "too_short" and isinstance(error.get("input"), list):
         message = f"{field}: needs at least {error['ctx']['min_length']} item(s)"
     elif kind == "too_long" and isinstance(error.get("input"), list):
@@ -150,6 +158,27 @@ def problem_from(loaded: LoadedYaml, error: Any) -> Problem:
     else:
         message = f"{field}: {error['msg'].removeprefix('Value error, ')}"
     return loaded.problem(path, message)
+
+
+_LIST_ENTRIES = {"steps": "step", "items": "item", "blocks": "block", "groups": "group", "options": "option",
+                 "official_hosts": "host"}
+
+
+def _expected_list(path: tuple[str | int, ...], found: Any) -> str:
+    """``steps: expected a list, one step per line starting with '- '`` (and a guess at what was meant)."""
+    name = path[-1] if path and isinstance(path[-1], str) else ""
+    entry = _LIST_ENTRIES.get(name, "entry")
+    message = f"expected a list, one {entry} per line starting with '- '"
+    if not isinstance(found, str):
+        return message
+    first = _shortened(found.removeprefix("-").split(" -")[0].strip())  # lines after it were folded into it
+    if found.startswith("-") and not found.startswith("- "):
+        return message + f" (did you mean '- {first}'?)"
+    return message + f", e.g.\n    {name or 'list'}:\n      - {first}"
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:

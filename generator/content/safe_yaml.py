@@ -109,10 +109,7 @@ def load_yaml(path: Path, data: bytes | None = None) -> LoadedYaml:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = error.problem or str(error)
-        if error.context and not isinstance(error, _AnchorRefused):
-            message = f"{error.context}: {message}"
-        raise ContentError([Problem(shown, line, column, f"invalid YAML: {message}")]) from None
+        raise ContentError([Problem(shown, line, column, f"invalid YAML: {_teach(error, text)}")]) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(shown, 0, 0, f"invalid YAML: {error}")]) from None
     except RecursionError:
@@ -128,6 +125,32 @@ def load_yaml(path: Path, data: bytes | None = None) -> LoadedYaml:
     if problems:
         raise ContentError(problems)
     return LoadedYaml(path, data, positions)
+
+
+def _teach(error: yaml.MarkedYAMLError, text: str) -> str:
+    """PyYAML's complaint, said so that an author who never read the YAML specification can fix it."""
+    problem = error.problem or str(error)
+    mark = error.problem_mark
+    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if isinstance(error, _AnchorRefused):
+        return problem
+    if "cannot start any token" in problem and "'\\t'" in problem:
+        return "YAML indents with spaces, not tabs: replace the tab with spaces"
+    if problem.startswith("mapping values are not allowed"):
+        return ("this value contains ': ', which YAML reads as a new key; put the text in quotes, "
+                f"e.g. {_quoted_example(line)}")
+    if problem.startswith("expected <block end>") or "could not find expected ':'" in problem:
+        above = (f" (the mapping or list it should belong to starts on line {error.context_mark.line + 1})"
+                 if error.context_mark else "")
+        return ("the indentation here does not line up with the lines above" + above + ": keys of one mapping "
+                "start in the same column, and the items of a list each start with '- ' in the same column")
+    return f"{error.context}: {problem}" if error.context else problem
+
+
+def _quoted_example(line: str) -> str:
+    key, _, value = line.strip().lstrip("- ").partition(": ")
+    value = value.replace('"', '\\"')
+    return f'{key}: "{value}"' if key and value else 'text: "Note: like this"'
 
 
 def _convert(node: yaml.Node, path: Path_, positions: Positions, problems: list[Problem], shown: str, depth: int) -> Any:

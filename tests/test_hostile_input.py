@@ -53,15 +53,15 @@ def test_markup_in_content_prints_literally(content_copy: Path, tmp_path: Path) 
 
 
 def test_translation_that_adds_an_address_is_not_printed(content_copy: Path, tmp_path: Path) -> None:
-    """A URL a translator slipped in (here a file: URL in markup) never reaches the page."""
+    """A URL a translator slipped in (here a file: URL in markup) never reaches the page: the document fails."""
     _set_translation(content_copy / EN_PO, "Choose the number to cancel.",
                      '<img src=\\"file:///etc/passwd\\"> or https://evil.example/login')
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
-    assert result.exit_code == 0, result.output
-    assert "links or addresses differ from the source" in result.stderr
-    text = pdftotext(out / "en" / "esim-cancel-handout.pdf")
-    assert "evil.example" not in text and "/etc/passwd" not in text
+    assert result.exit_code == 1
+    assert ("cancel.ways.app.steps.3.text: translation must use the same links as the source and add no address"
+            in result.stderr)
+    assert not (out / "en" / "esim-cancel-handout.pdf").exists()
     check = run_cli("check", "--content", str(content_copy))
     assert check.exit_code == 1
     assert "en.po:" in check.stderr and "is not an official link" in check.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from conftest import own_template_catalog, pdftotext, run_cli
+from conftest import CONTENT, own_template_catalog, pdftotext, run_cli
 
 
 def _read(path: Path):  # type: ignore[no-untyped-def]
@@ -98,3 +98,51 @@ def test_template_string_with_wrong_placeholders_is_neither_counted_nor_printed(
     build = run_cli("build", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out))
     assert "template strings not translated: Revised {date}" in build.stderr
     assert "{jour}" not in pdftotext(out / "fr" / "esim-cancel-checklist.pdf")
+
+
+def _edit_po(po: Path, context: str, msgstr: str) -> int:
+    """Set the translation of ``context``; the line number of its entry (Babel places it at the msgid)."""
+    lines = po.read_text(encoding="utf-8").splitlines()
+    at = lines.index(f'msgctxt "{context}"')
+    end = at + 2
+    while end < len(lines) and lines[end].startswith('"'):
+        end += 1
+    lines[at + 2:end] = [f'msgstr "{msgstr}"']
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at + 2
+
+
+def test_invalid_translation_is_an_error_with_its_code_point(content_copy: Path, tmp_path: Path) -> None:
+    """A private-use character is not 'untranslated': check and build name the file, line and code point."""
+    po = content_copy / "esim-cancel" / "locales" / "en.po"
+    line = _edit_po(po, "checklist.title", "Cancel the {provider} \U000f0041 line")
+    check = run_cli("check", "--content", str(content_copy))
+    assert check.exit_code == 1
+    assert f"en.po:{line}: checklist.title: translation contains U+F0041" in check.stderr
+    out = tmp_path / "out"
+    build = run_cli("build", "--content", str(content_copy), "-l", "en", "-f", "checklist", "-o", str(out))
+    assert build.exit_code == 1
+    assert f"en.po:{line}: checklist.title: translation contains U+F0041" in build.stderr
+    assert not (out / "en" / "esim-cancel-checklist.pdf").exists()  # never a Chinese title in an English checklist
+
+
+def test_todo_lists_what_is_left_with_file_and_line(content_copy: Path) -> None:
+    po = content_copy / "esim-cancel" / "locales" / "fr.po"
+    _edit_po(po, "cancel.ways.web.steps.2.text", "")
+    guide = content_copy / "esim-cancel" / "guide.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("选择要注销的号码。", "选择你要注销的那个号码。"),
+                     encoding="utf-8")
+    assert "the source text changed (was: 选择要注销的号码。; now: 选择你要注销的那个号码。)" in run_cli(
+        "check", "--content", str(content_copy)).stderr
+    assert run_cli("i18n", "update", "--content", str(content_copy)).exit_code == 0
+    untranslated = po.read_text(encoding="utf-8").splitlines().index('msgctxt "cancel.ways.web.steps.2.text"') + 2
+    todo = run_cli("i18n", "todo", "--content", str(content_copy), "-l", "fr")
+    assert todo.exit_code == 1
+    lines = todo.stdout.splitlines()
+    assert len(lines) == 2 and all("/fr.po:" in line for line in lines), lines
+    assert any(f"fr.po:{untranslated}: cancel.ways.web.steps.2.text: 登录你的账户。  [untranslated]" in line
+               for line in lines)
+    assert any("cancel.ways.app.steps.3.text: 选择你要注销的那个号码。  [fuzzy: check the translation against the new "
+               "source (it was: 选择要注销的号码。)]" in line for line in lines)
+    done = run_cli("i18n", "todo", "--content", str(CONTENT))
+    assert done.exit_code == 0 and done.stdout == ""

@@ -27,7 +27,8 @@ from generator.fonts.coverage import find_printed_gaps
 from generator.build.jobs import Job, JobResult
 from generator.content.languages import direction
 from generator.i18n.library import Library
-from generator.i18n.localize import LocalizedGuide, localize
+from generator.i18n.localize import Fallback, LocalizedGuide, localize
+from generator.i18n.usability import INVALID
 from generator.build.outputs import write_atomic
 from generator.render.html import DocumentOptions, RenderedHtml, Templates, render_html
 from generator.i18n.template_strings import load_ui_strings
@@ -105,6 +106,14 @@ def _string_of(text: str, printed: list[tuple[str, str, str]]) -> str:
     return f"'{shown}'"
 
 
+def _refuse_invalid(fallbacks: list[Fallback], catalog: Path) -> None:
+    """A translation that is there but wrong fails the document; only missing or fuzzy ones fall back."""
+    invalid = [f for f in fallbacks if f.reason in INVALID]
+    if invalid:
+        raise GuidegenError("; ".join(f"{display_path(catalog)}:{f.line}: {f.context}: translation {f.detail}"
+                                      for f in invalid))
+
+
 class Builder:
     """Renders jobs of one library in this process, reusing templates and the renderer."""
 
@@ -162,6 +171,7 @@ class Builder:
         localized = self._localized(inputs, job, result)
         ui = load_ui_strings(job.language, self.templates.catalog_dirs, inputs.templates)
         result.fallbacks = localized.fallbacks
+        _refuse_invalid(localized.fallbacks, inputs.catalog_path)
         options = DocumentOptions(job.format, job.options, self.params)
         html = partial(render_html, localized, options, self.templates, ui=ui, assets_dir=inputs.assets,
                        subset_fonts=True, brand=self.brand, files=inputs.templates)

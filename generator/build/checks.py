@@ -16,10 +16,9 @@ from generator.fonts.coverage import Gap
 from generator.content.links import text_problems
 from generator.i18n.localize import localize
 from generator.content.messages import iter_messages
-from generator.content.params import placeholders
 from generator.render.templates import Templates
 from generator.i18n.template_strings import ui_catalog_paths
-from generator.i18n.usability import Unusable, why_unusable
+from generator.i18n.usability import INVALID, Unusable, what_is_wrong, why_unusable
 
 WARN_ITEMS_PER_GROUP = 7
 
@@ -76,11 +75,20 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
     for source in library.guides.values():
         _check_guide(source, report)
         _check_glyphs(source, templates, report)
+    from generator.i18n.workflow import ui_template
+
+    template_strings = [m.id for m in ui_template(templates.dirs) if m.id]
     for language, path in ui_catalog_paths(templates.catalog_dirs).items():
         try:
-            read_catalog(path, language)
+            catalog = read_catalog(path, language)
         except ContentError as error:
             report.errors.extend(error.problems)
+            continue
+        for msgid in template_strings:
+            entry = catalog.get(msgid)
+            if entry is not None and why_unusable(msgid, entry) in INVALID:
+                report.errors.append(Problem(display_path(path), entry.lineno or 0, 0,
+                                             f"'{msgid}': translation {what_is_wrong(msgid, str(entry.string))}"))
     return report
 
 
@@ -146,16 +154,24 @@ def _check_guide(source: GuideSource, report: CheckReport) -> None:
             entry = catalog.get(message.source, context=message.context)
             if entry is None or not entry.string or not isinstance(entry.string, str):
                 continue
-            if why_unusable(message.source, entry) is Unusable.PLACEHOLDERS:
-                report.errors.append(Problem(shown, entry.lineno or 0, 0,
-                    f"{message.context}: translation must use the placeholders {sorted(placeholders(message.source))}, "
-                    f"not {sorted(placeholders(entry.string))}"))
-            if why_unusable(message.source, entry) is Unusable.LINKS:
+            reason = why_unusable(message.source, entry)
+            if reason is Unusable.LINKS:
                 problems = text_problems(entry.string, guide.links) or ["must use the same links as the source"]
                 report.errors.append(Problem(shown, entry.lineno or 0, 0,
-                    f"{message.context}: translation {problems[0]}; it prints in the source language until fixed"))
+                                             f"{message.context}: translation {problems[0]}"))
+            elif reason in INVALID:
+                report.errors.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{message.context}: translation {what_is_wrong(message.source, entry.string)}"))
+        by_context = {m.context: m for m in messages}
         for entry in catalog:
-            if entry.id and (entry.id, entry.context) not in wanted:
+            if not entry.id or (entry.id, entry.context) in wanted:
+                continue
+            current = by_context.get(entry.context) if entry.context else None
+            if current is not None:
+                report.warnings.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{entry.context}: the source text changed (was: {entry.id}; now: {current.source}); run "
+                    "'guidegen i18n update', then review the translation ('guidegen i18n todo' lists it)"))
+            else:
                 report.warnings.append(Problem(shown, entry.lineno or 0, 0,
                     f"{entry.context or entry.id}: not in the source any more; run 'guidegen i18n update'"))
         done = completeness(source, language, catalog)

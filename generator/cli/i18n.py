@@ -15,7 +15,7 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
 
     @main.group()
     def i18n() -> None:
-        """Translation catalogs: extract, init, update, status."""
+        """Translation catalogs: extract, init, update, status, todo."""
 
     @i18n.command()
     @content_option
@@ -98,6 +98,20 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
                        f"{summary.obsolete} obsolete")
 
     @i18n.command()
+    @click.argument("guides", nargs=-1)
+    @click.option("-l", "--lang", "languages", multiple=True, metavar="TAG", help="Only this language (repeatable).")
+    @content_option
+    @templates_option
+    def todo(guides: tuple[str, ...], languages: tuple[str, ...], content: Path, templates_dir: Path | None) -> None:
+        """List every untranslated, fuzzy and invalid string as file:line: id: source. Exit 1 if there is any."""
+        lines = _todo_lines(content, templates_dir, languages, guides)
+        for line in lines:
+            click.echo(line)
+        click.echo(f"{len(lines)} string(s) to translate or review", err=True)
+        if lines:
+            sys.exit(1)
+
+    @i18n.command()
     @content_option
     @templates_option
     @click.option("--min-percent", type=click.FloatRange(0, 100), default=None,
@@ -125,6 +139,41 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         if below:
             click.echo(f"below {min_percent:g}%: {', '.join(below)}", err=True)
             sys.exit(1)
+
+
+def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str, ...],
+                guides: tuple[str, ...]) -> list[str]:
+    """Every untranslated, fuzzy and invalid entry of the catalogs asked for, one line each."""
+    from generator.content.languages import match_language
+    from generator.i18n.catalogs import read_catalog
+    from generator.i18n.todo import catalog_todos
+    from generator.i18n.template_strings import ui_catalog_paths
+    from generator.i18n.workflow import ui_template
+
+    from generator.content.messages import iter_messages
+
+    library = _library(content)
+    unknown = sorted(set(guides) - set(library.guides))
+    if unknown:
+        raise GuidegenError(f"no guide {', '.join(unknown)} in {display_path(content)}")
+
+    def wanted(tag: str) -> bool:
+        return not languages or any(match_language(requested, [tag]) for requested in languages)
+
+    lines = []
+    for source in library.guides.values():
+        if guides and source.id not in guides:
+            continue
+        strings = [(m.source, m.context) for m in iter_messages(source.guide)]
+        for tag, path in sorted(source.catalog_paths.items()):
+            if tag != source.guide.source_language and wanted(tag):
+                lines += map(str, catalog_todos(path, source.catalog(tag), strings))  # type: ignore[arg-type]
+    templates = _templates(templates_dir, content)
+    strings = [(m.id, None) for m in ui_template(templates.dirs) if m.id]
+    for tag, path in sorted(ui_catalog_paths(templates.catalog_dirs).items()):
+        if wanted(tag):
+            lines += map(str, catalog_todos(path, read_catalog(path, tag), strings))
+    return lines
 
 
 def _library(content: Path):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from babel.messages.catalog import Catalog
 from generator.content.messages import Message, map_messages
 from generator.content.model import Guide
 from generator.content.textnorm import normalize_text
-from generator.i18n.usability import Unusable, why_unusable
+from generator.i18n.usability import INVALID, Unusable, what_is_wrong, why_unusable
 
 
 class SourceText(str):
@@ -34,6 +34,8 @@ class Fallback:
     context: str
     reason: Unusable
     critical: bool
+    line: int = 0  # of the catalog entry, when there is one
+    detail: str = ""  # what is wrong with an invalid translation
 
 
 @dataclass
@@ -43,13 +45,6 @@ class LocalizedGuide:
     fallbacks: list[Fallback] = field(default_factory=list)
 
 
-def translation_of(message: Message, catalog: Catalog) -> tuple[str | None, Unusable | None]:
-    """The usable translation of a message, or None with the reason it is not usable."""
-    entry = catalog.get(message.source, context=message.context)
-    reason = why_unusable(message.source, entry)
-    return (None, reason) if reason else (entry.string, None)
-
-
 def localize(guide: Guide, language: str, catalog: Catalog | None) -> LocalizedGuide:
     """The guide in ``language``; ``catalog`` None means the source language itself."""
     result = LocalizedGuide(guide, language)
@@ -57,11 +52,14 @@ def localize(guide: Guide, language: str, catalog: Catalog | None) -> LocalizedG
         return result
 
     def translate(message: Message) -> str:
-        text, reason = translation_of(message, catalog)
-        if reason is not None or text is None:
-            result.fallbacks.append(Fallback(message.context, reason or Unusable.MISSING, message.critical))
-            return SourceText(message.source, guide.source_language)
-        return normalize_text(text)
+        entry = catalog.get(message.source, context=message.context)
+        reason = why_unusable(message.source, entry)
+        if reason is None and entry is not None:
+            return normalize_text(str(entry.string))
+        detail = what_is_wrong(message.source, str(entry.string)) if reason in INVALID and entry else ""
+        result.fallbacks.append(Fallback(message.context, reason or Unusable.MISSING, message.critical,
+                                         (entry.lineno or 0) if entry else 0, detail))
+        return SourceText(message.source, guide.source_language)
 
     result.guide = map_messages(guide, translate)
     return result

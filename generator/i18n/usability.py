@@ -32,6 +32,10 @@ class Unusable(str, Enum):
         return self.value
 
 
+# A translation that is there but wrong: an error to fix, not a gap to fill with the source text.
+INVALID = frozenset({Unusable.PLACEHOLDERS, Unusable.LINKS, Unusable.UNPRINTABLE})
+
+
 def why_unusable(source: str, entry: Message | None) -> Unusable | None:
     """None when ``entry`` translates ``source`` in a printable way, else the reason it does not."""
     if entry is None or not entry.string or not isinstance(entry.string, str):
@@ -43,6 +47,23 @@ def why_unusable(source: str, entry: Message | None) -> Unusable | None:
         return Unusable.PLACEHOLDERS
     if sorted(link_targets(text)) != sorted(link_targets(source)) or set(addresses(text)) - set(addresses(source)):
         return Unusable.LINKS
-    if len(text) > MAX_TEXT or any(unicodedata.category(c) in _UNPRINTABLE for c in text if c not in "\t\n"):
+    if len(text) > MAX_TEXT or _unprintable(text):
         return Unusable.UNPRINTABLE
     return None
+
+
+def _unprintable(text: str) -> str | None:
+    return next((c for c in text if c not in "\t\n" and unicodedata.category(c) in _UNPRINTABLE), None)
+
+
+def what_is_wrong(source: str, text: str) -> str:
+    """An invalid translation's fault in words: the placeholders, the code point, the length, the links."""
+    if placeholders(text) != placeholders(source):
+        return (f"must use the placeholders {sorted(placeholders(source))}, not {sorted(placeholders(text))}")
+    char = _unprintable(text)
+    if char is not None:
+        return (f"contains U+{ord(char):04X} {unicodedata.name(char, '(unassigned or private use)')}, "
+                "which cannot be printed")
+    if len(text) > MAX_TEXT:
+        return f"is {len(text):,} characters; at most {MAX_TEXT:,} are allowed"
+    return "must use the same links as the source and add no address"

@@ -123,7 +123,7 @@ def merge(template: Catalog, old: Catalog) -> tuple[Catalog, MergeSummary]:
             continue
         fuzzy += changed
         used.add((previous.id, previous.context))
-        entry.user_comments, hint = _split_previous(previous.user_comments)
+        entry.user_comments, hint = split_previous(previous.user_comments)
         entry.string = previous.string
         if changed or previous.fuzzy:
             entry.flags.add("fuzzy")
@@ -138,7 +138,7 @@ def merge(template: Catalog, old: Catalog) -> tuple[Catalog, MergeSummary]:
     return merged, MergeSummary(new, fuzzy, len(merged.obsolete))
 
 
-def _split_previous(comments: list[str]) -> tuple[list[str], list[str]]:
+def split_previous(comments: list[str]) -> tuple[list[str], list[str]]:
     """Babel reads ``#| msgid "…"`` as a user comment: separate it out again."""
     kept, previous = [], []
     for comment in comments:

@@ -74,3 +74,28 @@ def schema() -> None:
     from generator.content.schema import guide_schema_json
 
     click.echo(guide_schema_json(), nl=False)
+
+
+@click.command()
+@click.argument("guide")
+@click.option("-l", "--lang", "language", required=True, metavar="TAG", help="The guide's source language, e.g. en.")
+@content_option
+@click.option("--title", metavar="TEXT", help="The guide's title (a placeholder otherwise).")
+def new(guide: str, language: str, content: Path, title: str | None) -> None:
+    """Start a guide: a commented guide.yaml using every block type, and the schema for editors."""
+    from generator.build.outputs import write_atomic
+    from generator.content.scaffold import GUIDE_FILE, SCHEMA_FILE, starter_guide
+    from generator.content.schema import guide_schema_json
+    from generator.errors import GuidegenError, display_path
+
+    text = starter_guide(guide, language, content, title)
+    path = content / guide / GUIDE_FILE
+    if path.exists():
+        raise GuidegenError(f"{display_path(path)} exists already; choose another id or edit that guide")
+    write_atomic(path, text.encode("utf-8"))
+    click.echo(f"wrote {display_path(path)}")
+    schema = content / SCHEMA_FILE
+    if not schema.exists():
+        write_atomic(schema, guide_schema_json().encode("utf-8"))
+        click.echo(f"wrote {display_path(schema)} (editors validate the guide as you type)")
+    click.echo(f"next: replace the <placeholders>, then guidegen check --content {display_path(content)}")

@@ -37,6 +37,6 @@ def main() -> None:
 
 
 for command in (documents.build, documents.render, documents.print_, desk.serve, library.check, library.languages,
-                library.doctor, library.schema):
+                library.doctor, library.schema, library.new):
     main.add_command(command)
 i18n.register(main, content_option, templates_option)

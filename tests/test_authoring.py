@@ -48,3 +48,73 @@ def test_new_refuses_an_existing_guide_or_a_bad_id(tmp_path: Path) -> None:
     tag = run_cli("new", "second", "--lang", "de-1996", "--content", str(content))
     assert tag.exit_code == 1 and "is not a language tag" in tag.stderr
     assert sorted(p.name for p in content.iterdir()) == ["first", "guide.schema.json"]
+
+
+def _steps_then_warning(content: Path, steps: int) -> None:
+    lines = "\n".join(f"          - Step {i} - open the settings of the phone and look for the item called mobile "
+                      "data, then choose the line you want to keep." for i in range(1, steps + 1))
+    folder = content / "kt"
+    folder.mkdir(parents=True)
+    (folder / "guide.yaml").write_text(f"""id: kt
+source_language: en
+revision: "2026-11-25"
+title: Keep together
+summary: A warning that would land alone at the top of a page.
+blocks:
+  - type: section
+    id: s
+    title: The steps
+    blocks:
+      - type: procedure
+        id: p
+        steps:
+{lines}
+      - type: callout
+        id: w
+        kind: warning
+        title: Before the last step
+        text: "This warning belongs to the steps above it. It is long enough to need several lines, so that it
+          cannot fit at the bottom of a full page. It says what can go wrong, and why, in plain words."
+checklist:
+  title: Keep together
+  groups:
+    - id: g
+      title: Group
+      items: [One]
+""", encoding="utf-8")
+
+
+def _pages_with(pdf: Path, text: str) -> list[int]:
+    pages = len(pdf_reader(pdf).pages)
+    return [n for n in range(1, pages + 1) if text in pdftotext_page(pdf, n)]
+
+
+def pdftotext_page(pdf: Path, page: int) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_a_warning_never_stands_alone_away_from_the_steps_it_follows(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    content = tmp_path / "content"
+    _steps_then_warning(content, 14)
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(content), "-f", "handout", "-o", str(out)).exit_code == 0
+    pdf = out / "en" / "kt-handout.pdf"
+    warning = _pages_with(pdf, "Before the last step")
+    assert warning and warning == _pages_with(pdf, "Step 14 -")  # the last step went along with it
+
+    # Without the keep-together rules (a --templates override of the style sheet), the same guide does put the
+    # warning alone at the top of the next page: the layout above is the rules' doing.
+    override = tmp_path / "templates"
+    override.mkdir()
+    css = (ROOT / "templates" / "guide.css").read_text(encoding="utf-8")
+    (override / "guide.css").write_text(css.replace(".callout { break-before: avoid; }", ""), encoding="utf-8")
+    loose = tmp_path / "loose"
+    assert run_cli("build", "--content", str(content), "-f", "handout", "-o", str(loose),
+                   "--templates", str(override)).exit_code == 0
+    loose_pdf = loose / "en" / "kt-handout.pdf"
+    assert _pages_with(loose_pdf, "Before the last step") != _pages_with(loose_pdf, "Step 14 -")

@@ -133,6 +133,8 @@ def problem_from(loaded: LoadedYaml, error: Any) -> Problem:
         close = difflib.get_close_matches(str(path[-1]), sorted(known_keys()), n=1)
         if close:
             message += f" (did you mean '{close[0]}'?)"
+        elif " " in str(path[-1]):  # "- Step 1: open …" reads as a key "Step 1"
+            message += "; if this is text that contains ': ', put the whole text in quotes"
     elif kind == "union_tag_not_found":
         message = f"{field}: a block needs a 'type' (section, paragraph, list, procedure, alternatives, callout, image or qr)"
     elif kind == "union_tag_invalid":

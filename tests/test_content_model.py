@@ -86,3 +86,22 @@ def test_emphasis_does_not_leak_into_the_pdf_title(content_copy: Path, tmp_path:
     result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert pdf_reader(out / "zh-CN" / "esim-cancel-handout.pdf").metadata["/Title"] == "如何注销不再使用的 Heyon eSIM 号码"
+
+
+def test_schema_describes_every_field_and_block_type(tmp_path: Path) -> None:
+    """Editors show these on hover and in completion: a field added without a description fails here."""
+    from conftest import run_cli
+
+    written = tmp_path / "guide.schema.json"
+    assert run_cli("schema", "-o", str(written)).exit_code == 0
+    schema = json.loads(written.read_text(encoding="utf-8"))
+    assert schema == json.loads(guide_schema_json())
+    undocumented = [f"{name}.{field}" for name, definition in [("Guide", schema), *schema["$defs"].items()]
+                    for field, prop in definition.get("properties", {}).items()
+                    if not prop.get("description") or not prop.get("examples")]
+    assert undocumented == []
+    block_types = schema["properties"]["blocks"]["items"]
+    assert sorted(block_types["discriminator"]["mapping"]) == [
+        "alternatives", "callout", "image", "list", "paragraph", "procedure", "qr", "section"]
+    for choice in block_types["oneOf"]:
+        assert schema["$defs"][choice["$ref"].rsplit("/", 1)[1]]["description"]

@@ -69,11 +69,20 @@ def doctor() -> None:
 
 
 @click.command()
-def schema() -> None:
-    """Print the JSON Schema of guide.yaml (for editors)."""
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it to this file (e.g. CONTENT/guide.schema.json) instead of printing it.")
+def schema(output: Path | None) -> None:
+    """The JSON Schema of guide.yaml, for editors that validate and complete as you type."""
     from generator.content.schema import guide_schema_json
 
-    click.echo(guide_schema_json(), nl=False)
+    if output is None:
+        click.echo(guide_schema_json(), nl=False)
+        return
+    from generator.build.outputs import write_atomic
+    from generator.errors import display_path
+
+    write_atomic(output, guide_schema_json().encode("utf-8"))
+    click.echo(f"wrote {display_path(output)}")
 
 
 @click.command()

@@ -118,3 +118,36 @@ def test_a_warning_never_stands_alone_away_from_the_steps_it_follows(tmp_path: P
                    "--templates", str(override)).exit_code == 0
     loose_pdf = loose / "en" / "kt-handout.pdf"
     assert _pages_with(loose_pdf, "Before the last step") != _pages_with(loose_pdf, "Step 14 -")
+
+
+def test_plain_language_hints_are_warnings_or_errors_with_strict(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    assert run_cli("new", "hints", "--lang", "en", "--content", str(content)).exit_code == 0
+    guide = content / "hints" / "guide.yaml"
+    text = guide.read_text(encoding="utf-8")
+    long_sentence = " ".join(["word"] * 30) + "."
+    text = text.replace("<The first thing to do, as an instruction.>", "Open the app and then choose Settings.")
+    text = text.replace("<Plain words, short sentences. **Bold** for what must not be missed.>", long_sentence)
+    text = text.replace("        - <Then this>\n", "".join(f"        - Item {i}\n" for i in range(7)))
+    guide.write_text(text, encoding="utf-8")
+    check = run_cli("check", "--content", str(content))
+    assert check.exit_code == 0, check.output
+    assert "why.1.text: a sentence of 30 words; plain language keeps them under 26" in check.stderr
+    assert "before.prepare.steps.1.text: one instruction per step: this one chains two ('and then')" in check.stderr
+    assert "8 items in one list; keep it to 7 or fewer" in check.stderr
+    assert check.stderr.count("warning: ") == 3 and "guide.yaml:" in check.stderr
+    strict = run_cli("check", "--strict", "--content", str(content))
+    assert strict.exit_code == 1 and strict.stderr.count("error: ") == 3
+
+
+def test_chinese_sentences_are_measured_in_characters(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    assert run_cli("new", "hints", "--lang", "zh-CN", "--content", str(content)).exit_code == 0
+    guide = content / "hints" / "guide.yaml"
+    text = guide.read_text(encoding="utf-8").replace(
+        "<Plain words, short sentences. **Bold** for what must not be missed.>",
+        "在浏览器的地址栏里自己输入官方网址并且仔细核对每一个字母然后再登录你的账户以免进入钓鱼网站。")
+    guide.write_text(text, encoding="utf-8")
+    check = run_cli("check", "--content", str(content))
+    assert "why.1.text: a sentence of 46 characters; plain language keeps them to 40" in check.stderr
+    assert "chains two" not in check.stderr  # a paragraph is not a step

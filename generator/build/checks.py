@@ -20,13 +20,13 @@ from generator.render.templates import Templates
 from generator.i18n.template_strings import ui_catalog_paths
 from generator.i18n.usability import INVALID, Unusable, what_is_wrong, why_unusable
 
-WARN_ITEMS_PER_GROUP = 7
 
 
 @dataclass
 class CheckReport:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    hints: list[Problem] = field(default_factory=list)  # plain-language: warnings, or errors with --strict
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,10 @@ def _gap_problem(source: GuideSource, language: str, catalog: Catalog | None, ga
 
 
 def _check_guide(source: GuideSource, report: CheckReport) -> None:
+    from generator.content.plain_language import hints
+
     guide = source.guide
-    for index, group in enumerate(guide.checklist.groups):
-        if len(group.items) > WARN_ITEMS_PER_GROUP:
-            report.warnings.append(source.loaded.problem(
-                ("checklist", "groups", index, "items"),
-                f"checklist group '{group.id}' has {len(group.items)} items; keep it to {WARN_ITEMS_PER_GROUP} or fewer"))
+    report.hints.extend(hints(guide, source.loaded))
     messages = list(iter_messages(guide))
     for language, path in source.catalog_paths.items():
         shown = display_path(path)

@@ -14,13 +14,15 @@ from generator.errors import ContentError
 @click.command()
 @content_option
 @templates_option
-def check(content: Path, templates_dir: Path | None) -> None:
-    """Validate all content and translations without writing PDFs."""
+@click.option("--strict", is_flag=True, help="Plain-language hints (long sentences and lists, chained steps) are errors.")
+def check(content: Path, templates_dir: Path | None, strict: bool) -> None:
+    """Validate all content and translations without writing PDFs; hint at plain language."""
     from generator.build.checks import check_library
     from generator.i18n.library import load_library
 
     library = load_library(content)
     report = check_library(library, templates_for(templates_dir, content))
+    (report.errors if strict else report.warnings).extend(report.hints)
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
     for problem in report.errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
@@ -146,3 +147,51 @@ def test_todo_lists_what_is_left_with_file_and_line(content_copy: Path) -> None:
                "source (it was: 选择要注销的号码。)]" in line for line in lines)
     done = run_cli("i18n", "todo", "--content", str(CONTENT))
     assert done.exit_code == 0 and done.stdout == ""
+
+
+def test_update_keeps_untouched_entries_byte_identical(content_copy: Path) -> None:
+    """A translator's tool wraps its own way: only the entries that change may be rewritten."""
+    po = content_copy / "esim-cancel" / "locales" / "en.po"
+    text = po.read_text(encoding="utf-8")
+    # The summary as Poedit might write it (one long line, no wrapping), and a header Babel did not write.
+    at = text.index('msgctxt "summary"')
+    end = text.index("\n\n", at)
+    entry = text[at:end].splitlines()
+    joined = "".join(line.strip()[1:-1] for line in entry[3:]) if entry[2] == 'msgstr ""' else None
+    assert joined
+    text = text[:at] + "\n".join(entry[:2] + [f'msgstr "{joined}"']) + text[end:]
+    text = text.replace("Generated-By: Babel", "Generated-By: Poedit and Babel")
+    po.write_text(text, encoding="utf-8")
+    guide = content_copy / "esim-cancel" / "guide.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("选择要注销的号码。", "选择你要注销的那个号码。"),
+                     encoding="utf-8")
+    assert run_cli("i18n", "update", "--content", str(content_copy)).exit_code == 0
+    after = po.read_text(encoding="utf-8")
+    assert f'msgstr "{joined}"' in after and "Generated-By: Poedit and Babel" in after
+    changed = [line for line in difflib.unified_diff(text.splitlines(), after.splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed and all("选择" in line or line in ("+#, fuzzy", '+#| msgid "选择要注销的号码。"') for line in changed), changed
+
+
+def test_update_fills_new_strings_from_translation_memory(content_copy: Path) -> None:
+    """A text already translated in the same language elsewhere (another guide) comes in fuzzy, saying where from."""
+    import shutil
+
+    second = content_copy / "second"
+    shutil.copytree(content_copy / "esim-cancel", second)
+    (second / "guide.yaml").write_text((second / "guide.yaml").read_text(encoding="utf-8").replace(
+        "id: esim-cancel", "id: second"), encoding="utf-8")
+    po = second / "locales" / "fr.po"
+    _edit_po(po, "what.title", "")  # as if this string had just been added to the second guide
+    lines = po.read_text(encoding="utf-8").splitlines()
+    at = lines.index('msgctxt "what.title"')
+    del lines[at - 1:at + 3]  # gone from the catalog altogether
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("i18n", "update", "--content", str(content_copy))
+    assert "second/locales/fr.po: 1 new (1 from translation memory, fuzzy)" in result.stdout, result.stdout
+    catalog = _read(po)
+    entry = catalog.get("什么是 eSIM？", context="what.title")
+    assert entry.fuzzy and entry.string == _read(content_copy / "esim-cancel" / "locales" / "fr.po").get(
+        "什么是 eSIM？", context="what.title").string
+    assert "translation memory:" in po.read_text(encoding="utf-8") and "esim-cancel/locales/fr.po" in po.read_text(
+        encoding="utf-8")

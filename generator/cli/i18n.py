@@ -70,8 +70,8 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
     @templates_option
     def update(content: Path, templates_dir: Path | None) -> None:
         """Merge changed sources into every catalog: changed → fuzzy, removed → obsolete, new → untranslated."""
-        from generator.i18n.catalogs import catalog_bytes, read_catalog
-        from generator.i18n.workflow import guide_template, merge, ui_template
+        from generator.i18n.catalogs import catalog_bytes, keep_untouched, read_catalog
+        from generator.i18n.workflow import guide_template, merge, translation_memory, ui_template
         from generator.build.outputs import write_atomic
         from generator.i18n.template_strings import ui_catalog_paths
 
@@ -86,16 +86,27 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         # Only the catalogs this project owns; the bundled ones belong to the installed tool.
         targets += [(ui_template_catalog, path, tag)
                     for tag, path in ui_catalog_paths([templates.writable_catalog_dir]).items()]
+        olds = {path: read_catalog(path, tag, keep_obsolete=True) for _, path, tag in targets}
+        ui_catalogs = ui_catalog_paths(templates.catalog_dirs)
+
+        def memory(tag: str) -> dict[str, tuple[str, str]]:
+            """What is translated into ``tag`` anywhere: the guides' catalogs, then the template strings."""
+            sources = [(display_path(path), olds[path]) for _, path, other in targets if other == tag]
+            if tag in ui_catalogs:
+                sources.append((display_path(ui_catalogs[tag]), read_catalog(ui_catalogs[tag], tag)))
+            return translation_memory(sources)
+
         for template, path, tag in targets:
-            old = read_catalog(path, tag, keep_obsolete=True)
-            merged, summary = merge(template, old)
-            data = catalog_bytes(merged)
-            if data == path.read_bytes():
+            merged, summary = merge(template, olds[path], memory(tag))
+            before = path.read_bytes()
+            data = keep_untouched(before.decode("utf-8"), catalog_bytes(merged).decode("utf-8")).encode("utf-8")
+            if data == before:
                 click.echo(f"unchanged {display_path(path)}")
                 continue
             write_atomic(path, data)
-            click.echo(f"updated {display_path(path)}: {summary.new} new, {summary.changed} changed (fuzzy), "
-                       f"{summary.obsolete} obsolete")
+            remembered = f" ({summary.remembered} from translation memory, fuzzy)" if summary.remembered else ""
+            click.echo(f"updated {display_path(path)}: {summary.new} new{remembered}, {summary.changed} changed "
+                       f"(fuzzy), {summary.obsolete} obsolete")
 
     @i18n.command()
     @click.argument("guides", nargs=-1)

@@ -53,3 +53,39 @@ def catalog_bytes(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, include_previous=True, omit_header=False)
     return buffer.getvalue()
+
+
+def keep_untouched(old: str, new: str) -> str:
+    """``new`` (a catalog as Babel writes it) with every entry whose meaning did not change written as in ``old``.
+
+    Translators' tools wrap lines their own way and Babel re-wraps everything, so a
+    merge would otherwise rewrite every entry. An entry is compared by its meaning:
+    keywords with their joined strings, flags and comments, locations in any wrapping;
+    the header ignores the 'Generated-By' line.
+    """
+    kept = {_meaning(block): block for block in _blocks(old)}
+    ending = old[len(old.rstrip("\n")):] or new[len(new.rstrip("\n")):]
+    return "\n\n".join(kept.get(_meaning(block), block) for block in _blocks(new)) + ending
+
+
+def _blocks(text: str) -> list[str]:
+    return [block.strip("\n") for block in re.split(r"\n[ \t]*\n", text) if block.strip()]
+
+
+def _meaning(block: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    locations: list[str] = []
+    for line in block.splitlines():
+        line = line.strip()
+        if line.startswith("#:"):
+            locations.extend(line[2:].split())
+        elif line.startswith('"') and parts:
+            parts[-1] += line[1:-1]
+        elif line.startswith("#~ \"") and parts:
+            parts[-1] += line[4:-1]
+        else:
+            keyword, _, string = line.partition(" ")
+            parts.append(f"{keyword} {string[1:-1]}" if string.startswith('"') else line)
+    if "msgid " in parts and not any(p.startswith("msgctxt") for p in parts):  # the header
+        parts = [re.sub(r"Generated-By: [^\\]*\\n", "", p) for p in parts]
+    return (*parts, " ".join(sorted(locations)))

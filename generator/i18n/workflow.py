@@ -9,6 +9,7 @@ translation is kept, marked fuzzy, with the previous source as a hint
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from generator import __version__
 from generator.content.languages import english_name
 from generator.i18n.library import GuideSource
 from generator.content.messages import iter_messages
+from generator.i18n.usability import why_unusable
 
 POT_NAME = "messages.pot"
 _HEADER = ("# PROJECT: {what}.\n"
@@ -84,21 +86,40 @@ class MergeSummary:
     new: int
     changed: int
     obsolete: int
+    remembered: int = 0  # new strings filled in (fuzzy) from the translation memory
 
 
-def merge(template: Catalog, old: Catalog) -> tuple[Catalog, MergeSummary]:
+Memory = Mapping[str, tuple[str, str]]  # source text → (its translation, where it comes from)
+
+
+def translation_memory(catalogs: Iterable[tuple[str, Catalog]]) -> dict[str, tuple[str, str]]:
+    """Usable translations by source text, from ``(where, catalog)`` pairs of one language (first wins)."""
+    memory: dict[str, tuple[str, str]] = {}
+    for where, catalog in catalogs:
+        for message in catalog:
+            if message.id and isinstance(message.id, str) and message.id not in memory \
+                    and why_unusable(message.id, message) is None:
+                memory[message.id] = (str(message.string), where)
+    return memory
+
+
+def merge(template: Catalog, old: Catalog, memory: Memory | None = None) -> tuple[Catalog, MergeSummary]:
     """``old`` brought in line with ``template``.
 
     For each string of the template, in this order: the same id and text keeps
     its translation; the same text under another id (moved) takes that
     translation; a changed text under the same id keeps the old translation,
-    marked fuzzy, with the old text as ``#| msgid``; anything else is new.
+    marked fuzzy, with the old text as ``#| msgid``; anything else is new, filled
+    in from ``memory`` (marked fuzzy, with where it came from) when the same text
+    is translated elsewhere.
     Translations no longer used become obsolete.
     """
     merged = Catalog(locale=old.locale_identifier, project=template.project, version=template.version,
                      creation_date=template.creation_date, revision_date=old.revision_date, fuzzy=False,
                      language_team=old.language_team, last_translator=old.last_translator,
                      **_header_fields(str(old.locale_identifier).replace("_", "-")))
+    # The plural rule is the translators' (a newer CLDR may say otherwise): keep the catalog's own.
+    merged.mime_headers = [("Plural-Forms", old.plural_forms)]
     entries = [m for m in old if m.id]
     exact = {(m.id, m.context): m for m in entries}
     by_text = {m.id: m for m in entries if m.string}
@@ -106,7 +127,7 @@ def merge(template: Catalog, old: Catalog) -> tuple[Catalog, MergeSummary]:
     template_texts = {m.id for m in template if m.id}
     exact_template = {(m.id, m.context) for m in template if m.id}
     used: set[tuple[object, object]] = set()
-    new = fuzzy = 0
+    new = fuzzy = remembered = 0
     for message in template:
         if not message.id:
             continue
@@ -120,6 +141,11 @@ def merge(template: Catalog, old: Catalog) -> tuple[Catalog, MergeSummary]:
                 previous, changed = candidate, True
         if previous is None:
             new += 1
+            if memory and message.id in memory:
+                entry.string, where = memory[message.id]
+                entry.flags.add("fuzzy")
+                entry.user_comments = [f"translation memory: {where}"]
+                remembered += 1
             continue
         fuzzy += changed
         used.add((previous.id, previous.context))
@@ -135,7 +161,7 @@ def merge(template: Catalog, old: Catalog) -> tuple[Catalog, MergeSummary]:
     for key, previous in old.obsolete.items():  # obsolete before: kept until a translator deletes it
         if key not in merged.obsolete and (previous.id, previous.context) not in exact_template:
             merged.obsolete[key] = previous
-    return merged, MergeSummary(new, fuzzy, len(merged.obsolete))
+    return merged, MergeSummary(new, fuzzy, len(merged.obsolete), remembered)
 
 
 def split_previous(comments: list[str]) -> tuple[list[str], list[str]]:

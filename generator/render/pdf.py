@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from generator.content.assets import AssetProblem, check_image
 from generator.errors import GuidegenError
 from generator.content.snapshot import Folder, TemplateFiles
+from generator.render.tagging import install as install_tagging_fixes, mark_running_artifacts
 
 MAX_DATA_URL = 256_000
 # PDF/A-3u written by WeasyPrint carries pdfaid in its XMP; this adds that it is PDF/UA-1 too.
@@ -136,6 +137,7 @@ def import_weasyprint() -> Any:
         raise GuidegenError(
             f"WeasyPrint cannot load a system library ({error}); on Debian: "
             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0") from None
+    install_tagging_fixes()
     return weasyprint
 
 
@@ -180,6 +182,7 @@ class Renderer:
         if archival:
             options = {"pdf_variant": "pdf/a-3u", "pdf_tags": True, "xmp_metadata": [PDFUA_XMP_URL]}
         with _weasyprint_log() as log:
+            mark_running_artifacts(layout.document)
             data = layout.document.write_pdf(**options)
         self.warnings += log.messages
         del layout.document

@@ -151,3 +151,44 @@ def test_chinese_sentences_are_measured_in_characters(tmp_path: Path) -> None:
     check = run_cli("check", "--content", str(content))
     assert "why.1.text: a sentence of 46 characters; plain language keeps them to 40" in check.stderr
     assert "chains two" not in check.stderr  # a paragraph is not a step
+
+
+def test_no_lone_last_word_in_headings() -> None:
+    from generator.i18n.localize import SourceText
+    from generator.render.inline import no_lone_last_word
+
+    assert no_lone_last_word("如何注销不再使用的 {provider} eSIM 号码") == "如何注销不再使用的 {provider} eSIM 号\u2060码"
+    assert no_lone_last_word("为什么要注销不用的号码？") == "为什么要注销不用的号\u2060码？"
+    assert no_lone_last_word("How to cancel a line you no longer use") == "How to cancel a line you no longer\u00a0use"
+    assert no_lone_last_word("Money") == "Money"
+    untranslated = SourceText("注销之前", "zh-CN")
+    assert no_lone_last_word(untranslated) is untranslated  # keeps its language mark
+
+
+@pytest.mark.parametrize("language, options, variant", [
+    ("zh-CN", ["--booklet"], "booklet"),  # A5 pages: the title broke as "…eSIM 号" / "码"
+    ("en", ["--paper", "a5", "--large-print"], "a5-large"),
+    ("ar", ["--paper", "a5", "--large-print"], "a5-large"),
+])
+def test_title_never_ends_on_a_lone_word_or_character(tmp_path: Path, language: str, options: list[str],
+                                                      variant: str) -> None:
+    """Small pages break the title; its last line holds two words (two characters in Chinese) at least."""
+    import re
+    import subprocess
+
+    from conftest import CONTENT
+
+    out = tmp_path / "out"
+    assert run_cli("build", "--content", str(CONTENT), "-l", language, "-f", "handout", *options,
+                   "-o", str(out)).exit_code == 0
+    pdf = out / language / f"esim-cancel-handout-{variant}.pdf"
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    words = [(float(y0), float(y1) - float(y0), word) for y0, y1, word in
+             re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', html)]
+    tallest = max(height for _, height, _ in words)
+    title = [(y, word) for y, height, word in words if height > tallest - 0.5]
+    lines = sorted({round(y) for y, _ in title})
+    assert len(lines) >= 2, title  # the title does break at this size
+    last = [word for y, word in title if round(y) == lines[-1]]
+    assert len(last) >= 2 or len("".join(last)) >= 2 and not re.fullmatch(r"[A-Za-z]+", "".join(last)), last

@@ -24,7 +24,7 @@ from generator.render.brand import LoadedBrand, brand_context
 from generator.errors import GuidegenError
 from generator.fonts.stacks import font_stack, is_cjk
 from generator.render.formats import PAPER_TABLE, PrintOptions
-from generator.render.inline import plain_text, render_inline
+from generator.render.inline import no_lone_last_word, plain_text, render_inline
 from generator.content.languages import babel_locale, direction, maximize
 from generator.i18n.localize import LocalizedGuide
 from generator.content.links import readable_url
@@ -184,6 +184,9 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
         },
         "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore",
                                          links=guide.links, parentheses="（）" if is_cjk(language) else "()"),
+        "heading": lambda text: render_inline(no_lone_last_word(text), params,
+                                              keep_words=maximize(language).script == "Kore", links=guide.links,
+                                              parentheses="（）" if is_cjk(language) else "()"),
         "qr": lambda name: _qr(guide.links, name, resources),
         "readable_url": readable_url,
         "plain": lambda text: plain_text(text, params),

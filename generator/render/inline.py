@@ -76,6 +76,27 @@ def keep_hangul_words(html: str) -> str:
     return "".join(parts)
 
 
+_LAST_TWO_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff])([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff])"
+                           r"([^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\s]*)$")
+
+
+def no_lone_last_word(text: str) -> str:
+    """A heading never ends with a lone character or word on a line of its own.
+
+    The last two Chinese or Japanese characters are joined (WORD JOINER, so
+    "…eSIM 号" / "码" cannot happen: W3C clreq); elsewhere the last two words
+    are (NO-BREAK SPACE).
+    """
+    if isinstance(text, SourceText):
+        return text
+    stripped = text.rstrip()
+    joined = _LAST_TWO_CJK.search(stripped)
+    if joined:
+        return stripped[:joined.start()] + joined.group(1) + "\u2060" + joined.group(2) + joined.group(3)
+    space = stripped.rfind(" ")
+    return stripped[:space] + "\u00a0" + stripped[space + 1:] if space > 0 else stripped
+
+
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
 

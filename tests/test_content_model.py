@@ -37,7 +37,8 @@ def test_critical_strings_are_marked() -> None:
     critical = {m.context for m in iter_messages(guide) if m.critical}
     assert "before.unlink-first.text" in critical  # a warning callout
     assert "checklist.cancel.items.3.text" in critical
-    assert "cancel.no-links.text" not in critical  # a tip
+    assert "cancel.no-links.text" in critical  # the anti-phishing warning
+    assert "before.tasks.items.backup.text" not in critical  # a list item of the handout
 
 
 def test_map_messages_replaces_every_string() -> None:

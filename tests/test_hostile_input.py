@@ -89,8 +89,9 @@ def test_missing_template_variable_fails_loudly(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
     original = (ROOT / "templates" / "checklist.html.j2").read_text(encoding="utf-8")
-    (templates / "checklist.html.j2").write_text(original.replace("{{ md(guide.checklist.title) }}",
-                                                                   "{{ guide.no_such_field }}"), encoding="utf-8")
+    changed = original.replace("{{ heading(guide.checklist.title) }}", "{{ guide.no_such_field }}")
+    assert changed != original
+    (templates / "checklist.html.j2").write_text(changed, encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
                      "--templates", str(templates), "-o", str(out))

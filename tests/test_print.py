@@ -46,7 +46,8 @@ def test_print_sends_the_built_pdf_to_cups(cups, tmp_path: Path, language: str, 
             theirs = theirs.resize(ours.size)  # A4 is 595.28 pt wide here, 595 after Ghostscript
             difference = _difference(ours, theirs)
             ink = 255 - ImageStat.Stat(ours).mean[0]
-            assert ink > 2 and difference < ink * 0.3, (number, difference, ink)
+            # ink > 1: not a blank page (a last page may hold only a short closing section)
+            assert ink > 1 and difference < ink * 0.3, (number, difference, ink)
     finally:
         printed.unlink()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED_LANGUAGES, CONTENT, pdf_reader, pdftotext, run_cli
+from conftest import BUNDLED_LANGUAGES, CONTENT, pdf_reader, pdftotext
 from generator.content.languages import native_name
 from cups_server import PRINTER
 

@@ -147,7 +147,7 @@ def test_i18n_commands_never_write_into_the_tool(content_copy: Path) -> None:
 
 def test_project_template_catalog_is_used(content_copy: Path, tmp_path: Path) -> None:
     """A content folder's own template-string catalog overrides the bundled one for its language."""
-    own = own_template_catalog(content_copy, "fr", "Revised {date}", "Version du {date}")
+    own_template_catalog(content_copy, "fr", "Revised {date}", "Version du {date}")
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out))
     assert result.exit_code == 0, result.output

@@ -46,6 +46,9 @@ def test_print_sends_the_built_pdf_to_cups(cups, tmp_path: Path, language: str, 
             theirs = theirs.resize(ours.size)  # A4 is 595.28 pt wide here, 595 after Ghostscript
             difference = _difference(ours, theirs)
             ink = 255 - ImageStat.Stat(ours).mean[0]
+            if ink == 0 and "--duplex" in extra and number == len(pdf_reader(built).pages):
+                assert difference < 0.5, (number, difference)  # the blank page --duplex adds stays blank
+                continue
             # ink > 1: not a blank page (a last page may hold only a short closing section)
             assert ink > 1 and difference < ink * 0.3, (number, difference, ink)
     finally:

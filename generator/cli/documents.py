@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from generator.cli.options import (brand_option, content_option, load_brand_file, parse_params, parse_shard,
-                                   print_options, print_variants, reader_language, templates_for, templates_option)
-from generator.errors import ContentError, GuidegenError
+                                   print_options, print_variants, templates_option)
+from generator.errors import GuidegenError
 from generator.render.formats import FORMATS, PAPERS
 
 
@@ -103,23 +103,15 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
            params: tuple[str, ...], strict: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
            marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Make one document for one reader, in their language."""
-    from generator.build.builder import Builder
-    from generator.build.jobs import Job
-    from generator.i18n.library import load_library
     from generator.build.progress import Reporter
+    from generator.build.single import DocumentRequest, render_document
 
-    overrides = parse_params(params)
     options = print_variants((paper,), large_print=large_print, duplex=duplex, booklet=booklet, bleed=bleed, marks=marks,
-                             pdf_a=pdf_a)[0].for_format(format_)
-    library = load_library(content, [guide])
-    if library.problems:
-        raise ContentError(library.problems)
-    found = reader_language(library.get(guide), language)
-    variant = f"-{options.variant}" if options.variant else ""
-    target = output or Path(f"{guide}-{format_}{variant}.{found}.pdf")
-    builder = Builder(library, target.parent, templates_for(templates_dir, content), params=overrides,
-                      strict=strict, brand=load_brand_file(brand_file))
-    result = builder.build(Job(guide, found, format_, options), target.resolve())
+                             pdf_a=pdf_a)[0]
+    request = DocumentRequest(content=content, guide=guide, language=language, format=format_, options=options,
+                              params=parse_params(params), strict=strict, templates_dir=templates_dir,
+                              brand=load_brand_file(brand_file))
+    result = render_document(request, output)
     Reporter(1, "lines").result(result)
     if not result.ok:
         sys.exit(1)
@@ -144,23 +136,19 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
            paper: str, output: Path, allow_many: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
            marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Print a guide for a visitor: build it if it is not up to date, then send it to a CUPS printer."""
-    from generator.build.jobs import Job
-    from generator.errors import display_path
-    from generator.build.ondemand import OnDemand
-    from generator.build.outputs import check_output_folder
+    from generator.build.single import DocumentRequest, current_document
     from generator.desk.printing import check_copies, send_to_printer, sides_for
+    from generator.errors import display_path
 
     check_copies(copies, allow_many)  # before anything is built
-    check_output_folder(output, content)
     options = print_variants((paper,), large_print=large_print, duplex=duplex, booklet=booklet, bleed=bleed, marks=marks,
-                             pdf_a=pdf_a)[0].for_format(format_)
-    desk = OnDemand(content, output, templates_for(templates_dir, content), load_brand_file(brand_file))
-    found = reader_language(desk.library.get(guide), language)
-    job = Job(guide, found, format_, options)
-    path, built = desk.document(job)
+                             pdf_a=pdf_a)[0]
+    request = DocumentRequest(content=content, guide=guide, language=language, format=format_, options=options,
+                              templates_dir=templates_dir, brand=load_brand_file(brand_file))
+    job, path, built = current_document(request, output)
     click.echo(f"{'built  ' if built else 'current'} {display_path(path)}")
     sent = send_to_printer(path, copies=copies, printer=printer, paper=paper,
-                           sides=sides_for(options.duplex, options.booklet), title=f"{job.label}", allow_many=allow_many)
+                           sides=sides_for(job.options.duplex, job.options.booklet), title=f"{job.label}", allow_many=allow_many)
     click.echo(f"printing {copies} cop{'y' if copies == 1 else 'ies'} on {sent.printer}: job {sent.id}")
 
 

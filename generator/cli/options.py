@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,6 @@ from generator.errors import GuidegenError
 from generator.render.formats import DEFAULT_PAPER
 
 if TYPE_CHECKING:
-    from generator.i18n.library import GuideSource
     from generator.render.brand import LoadedBrand
     from generator.render.formats import PrintOptions
     from generator.render.templates import Templates
@@ -94,17 +92,3 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
             raise GuidegenError(f"--param expects NAME=VALUE, got {value!r}")
         params[name.strip()] = text
     return params
-
-
-def reader_language(source: GuideSource, language: str | None) -> str:
-    """The guide's language closest to ``--lang``, else to the environment's, else its source language."""
-    from generator.build.jobs import describe_languages
-    from generator.content.languages import language_from_environment
-
-    requested = language or language_from_environment(os.environ) or source.guide.source_language
-    found = source.resolve_language(requested)
-    if found is None:
-        origin = "" if language else " (from the environment; choose another with --lang)"
-        raise GuidegenError(f"{source.id}: no '{requested}' version{origin}; available: "
-                            f"{describe_languages(source.languages)}")
-    return found

@@ -327,12 +327,12 @@ def _timed(url: str) -> tuple[int, float]:
     return status, time.monotonic() - started
 
 
-PROMPT = 10.0  # seconds: far above a normal answer (well under 5 s), far below the slow document
+PROMPT = 15.0  # seconds: far above a normal answer (well under 5 s, 10 on a loaded machine), below the slow one
 
 
 def test_a_slow_document_stalls_no_one(content_copy: Path, tmp_path: Path) -> None:
     _make_doomed_guide(content_copy)
-    app = _app(content_copy, tmp_path / "out", timeout=14)
+    app = _app(content_copy, tmp_path / "out", timeout=25)
     pool = app.extensions["guidegen.pool"]
     try:
         with _served(app) as base, ThreadPoolExecutor(4) as executor:
@@ -345,7 +345,7 @@ def test_a_slow_document_stalls_no_one(content_copy: Path, tmp_path: Path) -> No
                 assert status == 200 and seconds < PROMPT, (status, seconds)
             assert not slow.done(), "the others must have answered while the slow document was still rendering"
             status, seconds = slow.result(timeout=120)
-            assert status == 503 and seconds >= 14  # stopped by the time limit, as build --timeout does
+            assert status == 503 and seconds >= 25  # stopped by the time limit, as build --timeout does
 
             builds = _count_builds(pool)
             status, seconds = _timed(base + "/en/doomed/checklist/")  # the failure is remembered

@@ -251,7 +251,7 @@ def edit_to_pdf(content: Path, edits: int) -> None:
             process.terminate()
             process.wait(timeout=30)
     print(f"edit → PDF, en handout, guidegen watch running: median {statistics.median(seconds):.2f} s "
-          f"(min {min(seconds):.2f}, max {max(seconds):.2f}, {edits} edits); a cold build of it: {cold:.2f} s")
+          f"(each: {' '.join(f'{s:.2f}' for s in seconds)}); a cold build of it: {cold:.2f} s")
 
 
 def _count(content: Path, papers: tuple[str, ...]) -> int:

@@ -16,6 +16,7 @@ The loop takes its change batches as an iterable (the command line passes
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -33,6 +34,7 @@ from generator.render.templates import BUNDLED_TEMPLATES
 
 if TYPE_CHECKING:
     from generator.build.builder import Builder
+    from generator.i18n.library import Library
 
 Say = Callable[[str, bool], None]  # a line, and whether it is an error (stderr)
 
@@ -96,6 +98,15 @@ class Watch:
         self.now = now
         self.builder: Builder | None = None
         self._failed: dict[Path, str] = {}  # output → the key of the inputs it failed with
+        self._library: Library | None = None  # as last loaded
+        self._jobs: list[Job] = []
+
+    def warm_up(self) -> None:
+        """When the first pass had nothing to build, lay out one document into a scratch file (WeasyPrint
+        imported, fonts set up), so that the first edit is as fast as the next ones."""
+        if self._library is not None and self._jobs:
+            with tempfile.TemporaryDirectory() as scratch:
+                self._builder(self._library).build(self._jobs[0], Path(scratch) / "warm-up.pdf")
 
     def output_changed_only(self, changed: set[Path]) -> bool:
         """True when every changed path is inside the output folder (our own writes)."""
@@ -120,9 +131,11 @@ class Watch:
         for message in plan.errors:
             self.say(f"error: {message}", True)
         reporter.failed_elsewhere(plan.failed)
+        self._library, self._jobs = plan.library, plan.jobs
         keys = self._keys(plan)
         retry = [job for job in plan.jobs if self._failed.get(job.output(self.request.output)) != keys.get(job)]
-        results, _ = run_build(self.request, replace(plan, jobs=retry), reporter, builder=self._builder(plan))
+        results, _ = run_build(self.request, replace(plan, jobs=retry), reporter,
+                               builder=self._builder(plan.library))
         for result in results:
             path = result.job.output(self.request.output)
             if result.ok:
@@ -155,12 +168,12 @@ class Watch:
             self.request = replace(self.request, brand=fresh)
             self.builder = None
 
-    def _builder(self, plan: BuildPlan) -> Builder:
+    def _builder(self, library: Library) -> Builder:
         if self.builder is None:
             from generator.build.builder import Builder  # imports WeasyPrint: once per session
 
             request = self.request
-            self.builder = Builder(plan.library, request.output, templates_of(request), params=request.params,
+            self.builder = Builder(library, request.output, templates_of(request), params=request.params,
                                    strict=request.strict, timeout=request.timeout, brand=request.brand)
         return self.builder
 
@@ -171,6 +184,8 @@ def watch(request: BuildRequest, changes: Iterable[set[Path]], say: Say = _echo,
     or ``stop()`` is true. Returns the state (its builder, for tests)."""
     state = Watch(request, say, now)
     first = state.once()
+    if not (first.built or first.failed):
+        state.warm_up()
     say(f"{first.built} built, {first.skipped} up to date, {first.failed} failed; "
         "watching for changes (Ctrl-C stops)", False)
     for changed in changes:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.cli.options import (brand_option, content_option, load_brand_file, parse_params, print_options,
                                    print_variants, templates_option)
 from generator.render.formats import FORMATS, PAPERS
+
+if TYPE_CHECKING:
+    from watchfiles import Change
+    from watchfiles._rust_notify import RustNotify
 
 
 @click.command("watch")
@@ -56,13 +61,38 @@ def watch(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
                                       marks=marks, pdf_a=pdf_a)),
         params=parse_params(params), strict=strict, timeout=timeout, workers=1, templates_dir=templates_dir,
         brand=load_brand_file(brand_file))
-    ignored = watchfiles.DefaultFilter(ignore_paths=[str(output.resolve())])
-    with _stop_on_interrupt() as stopped:
-        batches = watchfiles.watch(*watched_paths(request), watch_filter=ignored, stop_event=stopped,
-                                   raise_interrupt=False)
-        run(request, ({Path(path) for _, path in batch} for batch in batches), stop=stopped.is_set)
+    with _stop_on_interrupt() as stopped, _watcher(watched_paths(request)) as notify:
+        run(request, _batches(notify, stopped, watchfiles.DefaultFilter(ignore_paths=[str(output.resolve())])),
+            stop=stopped.is_set)
     click.echo("stopped watching", err=True)
     sys.exit(0)
+
+
+@contextmanager
+def _watcher(paths: list[Path]) -> Iterator[RustNotify]:
+    """watchfiles' watcher, started at once: changes made during the first build are not lost.
+
+    (``watchfiles.watch`` would start it only when first asked for changes, after the first build.)
+    """
+    from watchfiles._rust_notify import RustNotify  # watchfiles' documented Rust backend
+
+    with RustNotify([str(path) for path in paths], False, False, 300, True, False) as notify:
+        yield notify
+
+
+def _batches(notify: RustNotify, stopped: threading.Event, keep: Callable[[Change, str], bool]) -> Iterator[set[Path]]:
+    """Batches of changed paths, as ``watchfiles.watch`` groups them (1.6 s at most, 50 ms of quiet)."""
+    from watchfiles import Change
+
+    while True:
+        raw = notify.watch(1600, 50, 5000, stopped)
+        if raw in ("stop", "signal"):
+            return
+        if raw == "timeout":
+            continue
+        changed = {Path(path) for change, path in raw if keep(Change(change), path)}
+        if changed:
+            yield changed
 
 
 @contextmanager

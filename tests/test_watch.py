@@ -238,3 +238,35 @@ def test_guidegen_watch_rebuilds_an_edited_guide_and_stops_on_ctrl_c(content_cop
     output = "".join(seen)
     assert process.returncode == 0, output
     assert "Traceback" not in output and "stopped watching" in output
+
+
+def test_an_edit_during_the_first_build_is_not_lost(content_copy: Path, tmp_path: Path) -> None:
+    """The watcher starts before the first build: a guide saved while it runs is built again afterwards."""
+    out = tmp_path / "out"
+    guidegen = Path(sys.executable).with_name("guidegen")
+    process = subprocess.Popen(
+        [str(guidegen), "watch", GUIDE, "--content", str(content_copy), "-l", "en", "-f", "handout", "-f", "checklist",
+         "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    seen: list[str] = []
+    try:
+        assert process.stdout is not None
+        lines = _reader(process.stdout)
+        handout, checklist = out / "en" / "esim-cancel-handout.pdf", out / "en" / "esim-cancel-checklist.pdf"
+        deadline = time.monotonic() + 60
+        while not handout.exists():  # the first document is written, the second is being laid out
+            assert time.monotonic() < deadline and process.poll() is None, "no first document"
+            time.sleep(0.02)
+        guide = content_copy / GUIDE / "guide.yaml"
+        guide.write_text(guide.read_text(encoding="utf-8").replace(PROVIDER, "provider: Zephyrcom"), encoding="utf-8")
+        while not all(path.exists() and "Zephyrcom" in pdftotext(path) for path in (handout, checklist)):
+            assert time.monotonic() < deadline, "the edit made during the first build was lost"
+            time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()

@@ -92,10 +92,12 @@ def watched_paths(request: BuildRequest) -> list[Path]:
 class Watch:
     """The state kept between batches: the warm builder, the brand as last read, the failures remembered."""
 
-    def __init__(self, request: BuildRequest, say: Say = _echo, now: Callable[[], str] = _now):
+    def __init__(self, request: BuildRequest, say: Say = _echo, now: Callable[[], str] = _now,
+                 stop: Callable[[], bool] = lambda: False):
         self.request = replace(request, workers=1, force=False)  # one warm process; the manifest decides
         self.say = say
         self.now = now
+        self.stop = stop  # asked between documents: Ctrl-C finishes the document being laid out, then stops
         self.builder: Builder | None = None
         self._failed: dict[Path, str] = {}  # output → the key of the inputs it failed with
         self._library: Library | None = None  # as last loaded
@@ -135,7 +137,7 @@ class Watch:
         keys = self._keys(plan)
         retry = [job for job in plan.jobs if self._failed.get(job.output(self.request.output)) != keys.get(job)]
         results, _ = run_build(self.request, replace(plan, jobs=retry), reporter,
-                               builder=self._builder(plan.library))
+                               stop=self.stop, builder=self._builder(plan.library))
         for result in results:
             path = result.job.output(self.request.output)
             if result.ok:
@@ -182,7 +184,7 @@ def watch(request: BuildRequest, changes: Iterable[set[Path]], say: Say = _echo,
           stop: Callable[[], bool] = lambda: False, now: Callable[[], str] = _now) -> Watch:
     """Build what is out of date, then again after each batch of changed paths, until ``changes`` ends
     or ``stop()`` is true. Returns the state (its builder, for tests)."""
-    state = Watch(request, say, now)
+    state = Watch(request, say, now, stop)
     first = state.once()
     if not (first.built or first.failed):
         state.warm_up()

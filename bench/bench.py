@@ -9,6 +9,9 @@ Run with ``make bench`` (or ``.venv/bin/python bench/bench.py [--repeat N]``). P
    the ratio of our total to Typst's one-shot time.
 2. The whole bundled build with ``-j 1`` and ``-j N`` (fresh processes, --force), and their ratio.
 3. A no-op rebuild (nothing changed), and ``guidegen --help`` start-up.
+   Edit-to-PDF latency of one handout with ``guidegen watch`` running (warm
+   process): from the end of the write of guide.yaml to the new PDF on disk
+   (watchfiles' batching included), against a cold ``guidegen build`` of it.
 4. Peak resident memory of a process building every document back to back, and of the workers.
 
 Typst is optional: ``pip install typst`` (the ``bench`` extra) to get its columns.
@@ -201,10 +204,54 @@ def whole_builds(content: Path, repeat: int) -> None:
         print(f"whole bundled build, -j 1: {serial:.2f} s, -j {cores}: {parallel:.2f} s, ratio {serial / parallel:.2f}")
         print(f"no-op rebuild: {noop:.2f} s")
         print(f"guidegen --help: {start:.2f} s")
+        edit_to_pdf(content, max(3, repeat * 2))
         papers = ("--paper", "a4", "--paper", "letter", "--paper", "a5")
         print(f"peak memory, one process building {_count(content, papers)} documents back to back: "
               f"{_peak_rss(*build, *papers, '-j', '1', children=False):.0f} MB; "
               f"largest of {cores} workers: {_peak_rss(*build, *papers, '-j', str(cores), children=True):.0f} MB")
+
+
+def edit_to_pdf(content: Path, edits: int) -> None:
+    """Median seconds from an edit of guide.yaml to the new handout PDF on disk, ``guidegen watch`` running."""
+    import queue
+    import shutil
+    import threading
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "content"
+        shutil.copytree(content / "esim-cancel", folder / "esim-cancel")
+        out = Path(scratch) / "out"
+        pdf = out / "en" / "esim-cancel-handout.pdf"
+        command = [*GUIDEGEN, "watch", "esim-cancel", "--content", str(folder), "-l", "en", "-f", "handout",
+                   "-o", str(out)]
+        cold = _run("build", *command[4:], "--force")
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        lines: queue.Queue[str] = queue.Queue()
+        assert process.stdout is not None
+        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+        try:
+            while "watching for changes" not in lines.get(timeout=120):
+                pass
+            guide = folder / "esim-cancel" / "guide.yaml"
+            source = guide.read_text(encoding="utf-8")
+            seconds = []
+            for number in range(edits):
+                before = pdf.stat().st_mtime_ns
+                guide.write_text(source.replace("provider: Heyon", f"provider: Heyon{number}"), encoding="utf-8")
+                written = time.perf_counter()
+                deadline = written + 60
+                while pdf.stat().st_mtime_ns == before:
+                    if time.perf_counter() > deadline:
+                        raise SystemExit("guidegen watch did not rebuild the handout within 60 s")
+                    time.sleep(0.002)
+                seconds.append(time.perf_counter() - written)
+                time.sleep(0.5)  # let the watcher settle before the next edit
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    print(f"edit → PDF, en handout, guidegen watch running: median {statistics.median(seconds):.2f} s "
+          f"(each: {' '.join(f'{s:.2f}' for s in seconds)}); a cold build of it: {cold:.2f} s")
 
 
 def _count(content: Path, papers: tuple[str, ...]) -> int:

@@ -20,6 +20,7 @@ from generator.errors import Problem, display_path
 from generator.render.formats import FORMATS, PrintOptions
 
 if TYPE_CHECKING:
+    from generator.build.builder import Builder
     from generator.build.progress import Reporter
     from generator.i18n.library import Library
     from generator.render.brand import LoadedBrand
@@ -80,8 +81,13 @@ def templates_of(request: BuildRequest) -> Templates:
 
 
 def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
-              stop: Callable[[], bool] = lambda: False) -> tuple[list[JobResult], int]:
-    """Build what is not up to date; the results, and how many jobs were not started (``stop()`` said so)."""
+              stop: Callable[[], bool] = lambda: False,
+              builder: Builder | None = None) -> tuple[list[JobResult], int]:
+    """Build what is not up to date; the results, and how many jobs were not started (``stop()`` said so).
+
+    ``builder``: one kept warm by the caller (``guidegen watch``), used for a build in this process;
+    it is given this plan's library.
+    """
     from generator.build.cache import Fingerprints, Manifest, fingerprint_options
     from generator.build.workers import BuildSettings, WorkerPool, default_workers
 
@@ -117,10 +123,12 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
                 brand=request.brand.path if request.brand else None)
             results = WorkerPool(settings, size).run(todo, record, stop=stop)
         elif todo:
-            from generator.build.builder import Builder
+            if builder is None:
+                from generator.build.builder import Builder
 
-            builder = Builder(plan.library, request.output, templates, params=request.params, strict=request.strict,
-                              timeout=request.timeout, brand=request.brand)
+                builder = Builder(plan.library, request.output, templates, params=request.params,
+                                  strict=request.strict, timeout=request.timeout, brand=request.brand)
+            builder.library = plan.library
             results = builder.run(todo, record, stop=stop)
         else:
             results = []

@@ -7,7 +7,7 @@ import sys
 import click
 
 from generator import __version__
-from generator.cli import desk, documents, i18n, library
+from generator.cli import desk, documents, i18n, library, watch
 from generator.cli.options import content_option, templates_option
 from generator.errors import ContentError, GuidegenError
 
@@ -37,6 +37,6 @@ def main() -> None:
 
 
 for command in (documents.build, documents.render, documents.print_, desk.serve, library.check, library.languages,
-                library.doctor, library.schema, library.new):
+                library.doctor, library.schema, library.new, watch.watch):
     main.add_command(command)
 i18n.register(main, content_option, templates_option)

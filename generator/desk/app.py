@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, render_template, request, send_file
+from flask import Flask, Response, abort, g, render_template, request, send_file
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
 
@@ -38,13 +38,14 @@ from generator.desk.printers import PrinterStatus
 from generator.errors import GuidegenError
 from generator.render.formats import FORMATS, PrintOptions
 from generator.build.jobs import Job
-from generator.content.languages import direction, english_name, native_name
+from generator.content.languages import direction, english_name, is_valid_tag, native_name
 from generator.build.ondemand import OnDemand
+from generator.desk.live import Live, document_version, guide_problems, problems_version
 from generator.desk.previews import page_image
 from generator.desk.printing import MAX_COPIES, send_to_printer
 from generator.build.renderpool import RenderPool
 from generator.render.templates import Templates
-from generator.i18n.template_strings import UI_SOURCE_LANGUAGE, UiStrings, load_ui_strings
+from generator.i18n.template_strings import UI_SOURCE_LANGUAGE, UiStrings, load_ui_strings, ui_catalog_paths
 from generator.build.workers import BuildSettings
 
 PREVIEW_DPI = 60
@@ -144,7 +145,22 @@ def create_app(config: DeskConfig) -> Flask:
     def page(template: str, language: str, **context: Any) -> str:
         return render_template(template, lang=language, dir=direction(language), _=ui(language),
                                brand=config.brand.brand if config.brand else None, csrf_token=generate_csrf,
-                               staff=staff(), view="?staff" if staff() else "", **context)
+                               staff=staff(), view="?staff" if staff() else "", live=g.get("live"), **context)
+
+    def problems_of(tag: str, guide: str, format_: str) -> list[str]:
+        """The content errors that stop this document (a guide or catalog that does not load), if any.
+
+        A guide that did not load is not in the library: its address is checked against the folders
+        that failed, a well-formed language tag and a known format instead."""
+        broken = guide in desk.library.broken
+        if broken and not (is_valid_tag(tag) and format_ in FORMATS):
+            abort(404)
+        if not broken:
+            checked_job(tag, guide, format_)
+        return guide_problems(desk, content_dir, guide, tag)
+
+    def version_url(tag: str, guide: str, format_: str) -> str:
+        return f"/{tag}/{guide}/{format_}/version"
 
     @app.before_request
     def known_host() -> None:
@@ -191,12 +207,27 @@ def create_app(config: DeskConfig) -> Flask:
                          download_name=f"{guide}-{format_}.{job.language}.pdf")
 
     @app.get("/<tag>/<guide>/<format_>/")
-    def preview(tag: str, guide: str, format_: str) -> str:
+    def preview(tag: str, guide: str, format_: str) -> str | tuple[str, int]:
+        problems = problems_of(tag, guide, format_)
+        if problems:
+            log.error("%s cannot be made: the guide has errors:\n%s", f"{tag}/{guide}-{format_}", "\n".join(problems))
+            g.live = Live(version_url(tag, guide, format_), problems_version(problems))
+            spoken = tag in desk.library.languages or tag in ui_catalog_paths(templates.catalog_dirs)
+            language = tag if spoken else UI_SOURCE_LANGUAGE  # a guide that does not load has no languages
+            return page("problems.html.j2", language, problems=problems), 503
         job = checked_job(tag, guide, format_)
+        g.live = Live(version_url(tag, guide, format_), document_version(desk, job))  # also on a 503 page
         pages = _page_count(document(job))
         return page("preview.html.j2", job.language, guide=guide, format=format_, pages=pages,
                     title=_title(desk.library.get(guide), job.language),
                     printers=status.current() if staff() else None, max_copies=MAX_COPIES)
+
+    @app.get("/<tag>/<guide>/<format_>/version")
+    def version(tag: str, guide: str, format_: str) -> Response:
+        """What the preview page shows, as a short text: the document's key, or a hash of its errors."""
+        problems = problems_of(tag, guide, format_)
+        text = problems_version(problems) if problems else document_version(desk, checked_job(tag, guide, format_))
+        return Response(text, mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
     @app.get("/<tag>/<guide>/<format_>/page-<int:number>.png")
     def page_png(tag: str, guide: str, format_: str, number: int) -> Response:

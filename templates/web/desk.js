@@ -17,3 +17,27 @@ document.addEventListener("DOMContentLoaded", () => {
     if (none) none.hidden = shown > 0;
   });
 });
+
+// A preview page reloads itself when its document changes (an edited guide,
+// catalog, template or image), or when the errors of a guide that does not load
+// change or are fixed: it asks the desk for the document's version every 2 s.
+document.addEventListener("DOMContentLoaded", () => {
+  const main = document.querySelector("main[data-live]");
+  if (!main) return;
+  const url = main.dataset.live;
+  const shown = main.dataset.version;
+  const check = async () => {
+    try {
+      const response = await fetch(url, { cache: "no-store" });
+      const version = response.ok ? (await response.text()).trim() : "";
+      if (version && version !== shown) {
+        window.location.reload();
+        return;
+      }
+    } catch (error) {
+      // the desk is restarting or the network is down: ask again later
+    }
+    window.setTimeout(check, 2000);
+  };
+  window.setTimeout(check, 2000);
+});

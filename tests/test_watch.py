@@ -248,10 +248,9 @@ def test_an_edit_during_the_first_build_is_not_lost(content_copy: Path, tmp_path
         [str(guidegen), "watch", GUIDE, "--content", str(content_copy), "-l", "en", "-f", "handout", "-f", "checklist",
          "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    seen: list[str] = []
     try:
         assert process.stdout is not None
-        lines = _reader(process.stdout)
+        _reader(process.stdout)  # drained, so the pipe never fills
         handout, checklist = out / "en" / "esim-cancel-handout.pdf", out / "en" / "esim-cancel-checklist.pdf"
         deadline = time.monotonic() + 60
         while not handout.exists():  # the first document is written, the second is being laid out

@@ -11,28 +11,14 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import (brand_option, content_option, load_brand_file, parse_params, parse_shard,
-                                   print_options, print_variants, templates_option)
+from generator.cli.options import (brand_option, content_option, document_selection, load_brand_file, parse_params,
+                                   parse_shard, print_options, print_variants, templates_option)
 from generator.errors import GuidegenError
 from generator.render.formats import FORMATS, PAPERS
 
 
 @click.command()
-@click.argument("guides", nargs=-1)
-@content_option
-@click.option("-l", "--lang", "languages", multiple=True, metavar="TAG",
-              help="Language as a BCP 47 tag (zh, zh-Hant, en-GB …), or 'all'. Repeatable. Default: all.")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Document format. Repeatable. Default: both.")
-@click.option("--paper", "papers", multiple=True, type=click.Choice(list(PAPERS)),
-              help="Paper size. Repeatable. Default: a4. Other sizes get the paper in the file name.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Output folder; documents go to OUTPUT/<language>/<guide>-<format>.pdf.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Override a guide parameter, e.g. --param provider=Acme.")
-@click.option("--strict", is_flag=True, help="Fail a document that has any untranslated string.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
-              help="Seconds one document may take before it is stopped (0: no limit).")
+@document_selection
 @click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), metavar="N",
               help="Worker processes. Default: one per CPU core.")
 @click.option("--force", is_flag=True, help="Rebuild every document, even those that are up to date.")

@@ -28,6 +28,33 @@ templates_option = click.option(
     help="Folder of templates searched before the bundled ones (override any file by name).")
 
 
+def document_selection(command: "click.decorators.FC") -> "click.decorators.FC":
+    """Which documents, and how strictly (build and watch): guides, languages, formats, papers, the output
+    folder, parameters, --strict and --timeout."""
+    from generator.render.formats import FORMATS, PAPERS
+
+    for option in reversed([
+        click.argument("guides", nargs=-1),
+        content_option,
+        click.option("-l", "--lang", "languages", multiple=True, metavar="TAG",
+                     help="Language as a BCP 47 tag (zh, zh-Hant, en-GB …), or 'all'. Repeatable. Default: all."),
+        click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+                     help="Document format. Repeatable. Default: both."),
+        click.option("--paper", "papers", multiple=True, type=click.Choice(list(PAPERS)),
+                     help="Paper size. Repeatable. Default: a4. Other sizes get the paper in the file name."),
+        click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+                     show_default=True,
+                     help="Output folder; documents go to OUTPUT/<language>/<guide>-<format>.pdf."),
+        click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+                     help="Override a guide parameter, e.g. --param provider=Acme."),
+        click.option("--strict", is_flag=True, help="Fail a document that has any untranslated string."),
+        click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
+                     help="Seconds one document may take before it is stopped (0: no limit)."),
+    ]):
+        command = option(command)
+    return command
+
+
 def print_options(command: "click.decorators.FC") -> "click.decorators.FC":
     """The options that shape a document for print, shared by build, render and print."""
     for option in reversed([

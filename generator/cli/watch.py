@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.options import (brand_option, content_option, load_brand_file, parse_params, print_options,
+from generator.cli.options import (brand_option, document_selection, load_brand_file, parse_params, print_options,
                                    print_variants, templates_option)
-from generator.render.formats import FORMATS, PAPERS
+from generator.render.formats import FORMATS
 
 if TYPE_CHECKING:
     from watchfiles import Change
@@ -22,20 +22,7 @@ if TYPE_CHECKING:
 
 
 @click.command("watch")
-@click.argument("guides", nargs=-1)
-@content_option
-@click.option("-l", "--lang", "languages", multiple=True, metavar="TAG",
-              help="Language as a BCP 47 tag, or 'all'. Repeatable. Default: all.")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Document format. Repeatable. Default: both.")
-@click.option("--paper", "papers", multiple=True, type=click.Choice(list(PAPERS)),
-              help="Paper size. Repeatable. Default: a4.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Output folder, as for build.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Override a guide parameter.")
-@click.option("--strict", is_flag=True, help="Fail a document that has any untranslated string.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
-              help="Seconds one document may take before it is stopped (0: no limit).")
+@document_selection
 @print_options
 @brand_option
 @templates_option

@@ -58,6 +58,22 @@ def _parse_charset(charset: str) -> Iterable[int]:
         yield from range(int(low, 16), int(high or low, 16) + 1)
 
 
+@lru_cache(maxsize=32)
+def _script_coverage(languages: tuple[str, ...]) -> frozenset[int]:
+    from generator.fonts.stacks import script_stack
+
+    return frozenset().union(*(family_coverage(f) for tag in languages for f in script_stack(tag)))
+
+
+def needs_symbol_fonts(characters: Iterable[str], languages: tuple[str, ...]) -> bool:
+    """Whether some character is in none of the languages' own fonts (so the symbol fonts must be listed)."""
+    try:
+        covered = _script_coverage(languages)
+    except FontMissing:
+        return True
+    return any(ord(c) not in covered for c in characters if not c.isspace() and needs_glyph(c))
+
+
 def needs_glyph(char: str) -> bool:
     code = ord(char)
     if unicodedata.category(char) in _NO_GLYPH_CATEGORIES:

@@ -39,11 +39,13 @@ SYMBOLS = ("Noto Sans Symbols2", "Noto Sans Symbols", "Noto Sans Math")  # after
 
 
 def font_stack(language: str) -> tuple[str, ...]:
-    """Font families for a language tag, most specific first, symbols last."""
-    return _script_stack(language) + SYMBOLS
+    """Font families for a language tag, most specific first, symbols last (what may print: glyph checks)."""
+    return script_stack(language) + SYMBOLS
 
 
-def _script_stack(language: str) -> tuple[str, ...]:
+def script_stack(language: str) -> tuple[str, ...]:
+    """The language's own families, without the symbol fonts (a document lists those only when it uses them:
+    every family in a CSS stack costs layout time)."""
     subtags = maximize(language)
     if subtags.script == "Hant" and subtags.region in ("HK", "MO"):
         return _HONG_KONG

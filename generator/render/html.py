@@ -22,7 +22,8 @@ from generator import __version__
 from generator.content.assets import AssetProblem
 from generator.render.brand import LoadedBrand, brand_context
 from generator.errors import GuidegenError
-from generator.fonts.stacks import font_stack, is_cjk
+from generator.fonts.coverage import needs_symbol_fonts
+from generator.fonts.stacks import SYMBOLS, font_stack, is_cjk, script_stack
 from generator.render.formats import PAPER_TABLE, PrintOptions
 from generator.render.inline import no_lone_last_word, plain_text, render_inline
 from generator.content.languages import babel_locale, direction, maximize
@@ -97,9 +98,11 @@ def css_content(template: str, **counters: str) -> Markup:
     return Markup(" ".join(parts) or '""')
 
 
-def _font_list(language: str, subset: frozenset[str] = frozenset()) -> Markup:
-    """The CSS font-family list of a language; families in ``subset`` go first as their subset."""
-    names = [name for family in font_stack(language)
+def _font_list(language: str, subset: frozenset[str] = frozenset(), symbols: bool = False) -> Markup:
+    """The CSS font-family list of a language; families in ``subset`` go first as their subset; the symbol
+    fonts last, only when the document prints a character its own fonts lack."""
+    families = script_stack(language) + (SYMBOLS if symbols else ())
+    names = [name for family in families
              for name in ((family + SUFFIX, family) if family in subset else (family,))]
     return Markup(", ".join(css_string(name) for name in names))
 
@@ -198,14 +201,16 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     }
     html = _render(templates, files, options.format, context)
     faces = []
+    characters = printed_characters(html)
+    symbols = needs_symbol_fonts(characters, (language, *fallback_languages))
     if subset_fonts:
         families = [f for tag in [language, *fallback_languages] for f in font_stack(tag)]
-        faces = subset_faces(families, printed_characters(html))
-        if faces:
-            subset = frozenset(face.family.removesuffix(SUFFIX) for face in faces)
-            context["doc"].update(fonts=_font_list(language, subset), font_faces=faces,
-                                  fallback_fonts={tag: _font_list(tag, subset) for tag in fallback_languages})
-            html = _render(templates, files, options.format, context)
+        faces = subset_faces(families, characters)
+    if faces or symbols:
+        subset = frozenset(face.family.removesuffix(SUFFIX) for face in faces)
+        context["doc"].update(fonts=_font_list(language, subset, symbols), font_faces=faces,
+                              fallback_fonts={tag: _font_list(tag, subset, symbols) for tag in fallback_languages})
+        html = _render(templates, files, options.format, context)
     in_checklist = options.format == "checklist"
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
                for m in messages if (m.path[0] == "checklist") == in_checklist]

@@ -10,6 +10,9 @@ UV := $(VENV)/tools/bin/uv
 # uv: use the interpreter of .venv, never download one, never write outside the lock.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compile the installed packages once at install: with no .pyc files every run
+# recompiles its imports (0.25 s instead of 0.06 s for `guidegen --help`).
+export UV_COMPILE_BYTECODE := 1
 SYNC := $(UV) sync --locked --quiet --python $(BIN)/python
 
 .PHONY: build test bench lock python-version clean

@@ -13,6 +13,7 @@ from generator.i18n.catalogs import read_catalog
 from generator.errors import ContentError, Problem, display_path
 from generator.i18n.library import GuideSource, Library
 from generator.fonts.coverage import Gap
+from generator.content.glossary import GLOSSARY_FILE, LoadedGlossary, TermRule, combined, findings, load_glossary
 from generator.content.links import text_problems
 from generator.i18n.localize import localize
 from generator.content.messages import iter_messages
@@ -81,9 +82,13 @@ def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Com
 
 def check_library(library: Library, templates: Templates) -> CheckReport:
     report = CheckReport(errors=list(library.problems))
+    shared = _glossary(library.content_dir / GLOSSARY_FILE, report)
     for source in library.guides.values():
         _check_guide(source, report)
         _check_glyphs(source, templates, report)
+        rules = combined(shared, _glossary(source.folder / GLOSSARY_FILE, report), source.guide.source_language)
+        if rules:
+            _check_terms(source, rules, report)
     from generator.i18n.workflow import ui_template
 
     template_strings = [m.id for m in ui_template(templates.dirs) if m.id]
@@ -99,6 +104,35 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
                 report.errors.append(Problem(display_path(path), entry.lineno or 0, 0,
                                              f"'{msgid}': translation {what_is_wrong(msgid, str(entry.string))}"))
     return report
+
+
+def _glossary(path: Path, report: CheckReport) -> LoadedGlossary | None:
+    try:
+        return load_glossary(path)
+    except ContentError as error:
+        report.errors.extend(error.problems)
+        return None
+
+
+def _check_terms(source: GuideSource, rules: list[TermRule], report: CheckReport) -> None:
+    """A warning for each translation that does not use a glossary term's approved translation."""
+    messages = list(iter_messages(source.guide))
+    for language, path in source.catalog_paths.items():
+        try:
+            catalog = source.catalog(language)
+        except ContentError:
+            continue  # reported by _check_guide
+        if catalog is None:
+            continue
+        for message in messages:
+            entry = catalog.get(message.source, context=message.context)
+            if why_unusable(message.source, entry) is not None:
+                continue
+            assert entry is not None
+            for rule, expected in findings(rules, message.source, str(entry.string), language):
+                report.warnings.append(Problem(display_path(path), entry.lineno or 0, 0,
+                    f"{message.context}: glossary term '{rule.term}' ({rule.where}) should be translated as "
+                    f"{expected}"))
 
 
 def _check_glyphs(source: GuideSource, templates: Templates, report: CheckReport) -> None:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from conftest import pdftotext, run_cli, squeeze
+from generator.content.languages import english_name
 from generator.content.messages import iter_messages
 from generator.i18n.catalogs import catalog_bytes
 from generator.i18n.library import load_library
@@ -87,7 +88,7 @@ def test_review_sheet_shows_every_string_beside_its_source(content_copy: Path, t
 
     pdf = _sheet(content_copy, "zh-TW", tmp_path)
     info = PdfReader(pdf)
-    assert info.metadata.title == "Translation review: Chinese (Traditional) (zh-TW)"
+    assert info.metadata.title == f"Translation review: {english_name('zh-TW')} (zh-TW)"
     text = squeeze(pdftotext(pdf))
     for message in messages:
         assert squeeze(message.context) in text

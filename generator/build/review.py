@@ -37,6 +37,10 @@ def _guides(library: Library, guides: Iterable[str], language: str) -> list[Guid
     found = [source for source in chosen if language in source.catalog_paths
              and language != source.guide.source_language]
     if not found:
+        sources = [s.id for s in chosen if s.guide.source_language == language]
+        if sources:
+            raise GuidegenError(f"'{language}' is the source language of {', '.join(sources)}: "
+                                "there is no translation to review")
         raise GuidegenError(f"no catalog of '{language}' in {', '.join(s.id for s in chosen) or 'this library'}")
     return found
 

@@ -1,0 +1,107 @@
+"""Right-to-left text that ``pdftotext`` gives back as written (patches WeasyPrint 70 while it draws).
+
+poppler (``pdftotext``, Evince, Okular) reads a line's glyphs left to right,
+each glyph's characters in the order its ToUnicode entry gives them, and then
+reverses the right-to-left stretches of the line itself. What WeasyPrint writes
+for Arabic does not survive that (WeasyPrint issue #2841, open):
+
+- a glyph standing for several letters (Noto Sans Arabic's lam-alef) maps them
+  in logical order, so poppler gives them back swapped: الإلغاء as اإللغاء;
+- a glyph shared by several clusters keeps the text it was first drawn with,
+  and the other glyphs of a cluster map to nothing: الاستخدام as ا ستخدام;
+- marks (shadda, tanwin) are placed by offsets and land beside their letter,
+  or on a line of their own;
+- poppler gives the neutral characters next to a left-to-right run to that run,
+  so "(eSIM)" inside Arabic comes back as "( )eSIM".
+
+So every line of text with a right-to-left run is drawn inside a marked-content
+``/Span`` whose ``/ActualText`` is the line in *visual* order, which poppler
+reverses into logical order like the glyphs it replaces (written in logical
+order it came back reversed), with RLM/LRM marks where its reordering would
+move a character across a change of direction. The ToUnicode maps stay in
+logical order, which pdf.js and pypdf expect (pdf.js reverses a right-to-left
+ligature's letters itself). Lines without right-to-left text are drawn as before.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+WEASYPRINT_MAJOR = "70"  # the version whose internals this patches; install() refuses another
+RLM, LRM = "\u200f", "\u200e"
+_RTL = frozenset(("R", "AL"))
+_PLAIN = _RTL | {"NSM", "WS"}  # in a right-to-left run, every other character gets an RLM on its left (below)
+_installed = False
+
+
+def visual_line(runs: Iterable[tuple[str, int]]) -> str | None:
+    """The ActualText of a line given as its runs in visual order (logical text, bidi embedding level);
+    None when no run is right-to-left.
+
+    poppler takes a maximal stretch of left-to-right letters and digits with the neutrals on its left for a
+    left-to-right section, and counts some neutrals (".", ":", ",", no-break space) as digits. An RLM on
+    the left of each left-to-right run, and of each punctuation mark of a right-to-left run, ends such a
+    section there; an LRM on the right of a left-to-right run ends the right-to-left one.
+    """
+    parts: list[str] = []
+    previous: int | None = None
+    rtl = False
+    for text, level in runs:
+        odd = level % 2 == 1
+        rtl = rtl or odd
+        if previous is not None and previous % 2 != level % 2:
+            parts.append(LRM if odd else RLM)  # the mark of the run on the left's side of the boundary
+        parts.append("".join(RLM + c if unicodedata.bidirectional(c) not in _PLAIN else c for c in reversed(text))
+                     if odd else text)
+        previous = level
+    if previous is not None and previous % 2:
+        parts.append(RLM)  # keeps a space at the line's right end out of a left-to-right text box next to it
+    return "".join(parts) if rtl else None
+
+
+def _line_runs(textbox: Any) -> list[tuple[str, int]]:
+    """The runs of a text box's first line, in visual order, as (logical text, embedding level)."""
+    from weasyprint.text.ffi import ffi
+
+    utf8 = textbox.pango_layout.text.encode()
+    line, _ = textbox.pango_layout.get_first_line()
+    runs = []
+    run = line.runs
+    while run != ffi.NULL:
+        item = run.data.item
+        level = item.analysis.level & 0xFF  # WeasyPrint's cdef declares Pango's guint8 level as a guint
+        runs.append((utf8[item.offset:item.offset + item.length].decode(), level))
+        run = run.next
+    return runs
+
+
+def install() -> None:
+    """Patch WeasyPrint's line drawing (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    import pydyf
+    import weasyprint
+    from weasyprint.draw import text
+
+    if weasyprint.__version__.split(".")[0] != WEASYPRINT_MAJOR:
+        raise RuntimeError(f"generator/render/rtl_text.py patches WeasyPrint {WEASYPRINT_MAJOR}, "
+                           f"found {weasyprint.__version__}: check the patch against the new version")
+    original_line = text.draw_first_line
+
+    def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str, matrix: Any) -> Any:
+        actual = None
+        if text_overflow != "ellipsis" and block_ellipsis == "none" and textbox.text.strip():
+            actual = visual_line(_line_runs(textbox))  # an ellipsis would change the line while drawing
+        if actual is None:
+            return original_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+        pydyf.Stream.begin_marked_content(stream, "Span", pydyf.Dictionary({"ActualText": pydyf.String(actual)}))
+        try:
+            return original_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+        finally:
+            pydyf.Stream.end_marked_content(stream)
+
+    text.draw_first_line = draw_first_line
+    _installed = True

@@ -25,14 +25,16 @@ ligature's letters itself). Lines without right-to-left text are drawn as before
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 WEASYPRINT_MAJOR = "70"  # the version whose internals this patches; install() refuses another
 RLM, LRM = "\u200f", "\u200e"
 _RTL = frozenset(("R", "AL"))
 _PLAIN = _RTL | {"NSM", "WS"}  # in a right-to-left run, every other character gets an RLM on its left (below)
+_TJ_OPERAND = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9.]+)")
 _installed = False
 
 
@@ -77,6 +79,65 @@ def _line_runs(textbox: Any) -> list[tuple[str, int]]:
     return runs
 
 
+def word_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, actual: str,
+               span: Callable[[str], list[Any]]) -> list[Any] | None:
+    """A line's content-stream chunks (as WeasyPrint drew them: Tf, Ts and TJ operators, starting in ``font``)
+    with every word, the glyphs between two white-space glyphs, inside ``span(its part of actual)``; None when
+    the line's white space does not match ``actual``'s (the caller then spans the whole line).
+
+    poppler gives a span's text the span's box, as one word: a span per word keeps its words apart.
+    """
+    parts = re.split(r"\s", actual)
+    out: list[Any] = []
+    pending: list[bytes] = []  # operands of the TJ being rebuilt
+    word, inside, filled, rise = 0, False, set(), 0.0
+
+    def flush() -> None:
+        if pending:
+            out.append(b"[" + b" ".join(pending) + b"] TJ")
+            pending.clear()
+
+    for chunk in chunks:
+        data = bytes(chunk) if isinstance(chunk, (bytes, str)) else b""
+        if data.endswith(b" Tf"):
+            font = fonts.get(data[1:].split(b" ")[0].decode())
+        elif data.endswith(b" Ts"):
+            rise = float(data[:-3])
+        if not (data.startswith(b"[") and data.endswith(b"] TJ")):
+            flush()
+            out.append(chunk)
+            continue
+        if font is None or font.bitmap:
+            return None
+        for glyphs, number in _TJ_OPERAND.findall(data[1:-4]):
+            for i in range(0, len(glyphs), 4):
+                glyph = int(glyphs[i:i + 4], 16)
+                if font.to_unicode.get(glyph, "").isspace():
+                    if inside:
+                        flush()
+                        out.append(b"EMC")
+                        inside = False
+                    word += 1
+                elif not inside and rise:  # a mark raised by Ts: poppler would set the word on its baseline
+                    flush()
+                    out.extend([*span(""), b"[<%04x>] TJ" % glyph, b"EMC"])
+                    continue
+                elif not inside:
+                    if word >= len(parts):
+                        return None
+                    flush()
+                    out.extend(span(parts[word]))
+                    inside = True
+                    filled.add(word)
+                pending.append(b"<%04x>" % glyph)
+            if number:
+                pending.append(number)
+    flush()
+    if inside:
+        out.append(b"EMC")
+    return out if word == len(parts) - 1 and filled == {i for i, part in enumerate(parts) if part} else None
+
+
 def install() -> None:
     """Patch WeasyPrint's line drawing (idempotent)."""
     global _installed
@@ -91,17 +152,21 @@ def install() -> None:
                            f"found {weasyprint.__version__}: check the patch against the new version")
     original_line = text.draw_first_line
 
+    def span(actual: str) -> list[Any]:
+        return ["/Span", pydyf.Dictionary({"ActualText": pydyf.String(actual)}), b"BDC"]
+
     def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str, matrix: Any) -> Any:
         actual = None
         if text_overflow != "ellipsis" and block_ellipsis == "none" and textbox.text.strip():
             actual = visual_line(_line_runs(textbox))  # an ellipsis would change the line while drawing
-        if actual is None:
-            return original_line(stream, textbox, text_overflow, block_ellipsis, matrix)
-        pydyf.Stream.begin_marked_content(stream, "Span", pydyf.Dictionary({"ActualText": pydyf.String(actual)}))
-        try:
-            return original_line(stream, textbox, text_overflow, block_ellipsis, matrix)
-        finally:
-            pydyf.Stream.end_marked_content(stream)
+        start, current = len(stream.stream), stream._current_font  # (font name, size): set before this line
+        emojis = original_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+        if actual is not None:
+            drawn = stream.stream[start:]
+            fonts = {font.hash: font for font in stream._fonts.values()}
+            font = fonts.get(current[0]) if current else None
+            stream.stream[start:] = word_spans(drawn, fonts, font, actual, span) or [*span(actual), *drawn, b"EMC"]
+        return emojis
 
     text.draw_first_line = draw_first_line
     _installed = True

@@ -33,7 +33,8 @@ from typing import Any
 WEASYPRINT_MAJOR = "70"  # the version whose internals this patches; install() refuses another
 RLM, LRM = "\u200f", "\u200e"
 _RTL = frozenset(("R", "AL"))
-_PLAIN = _RTL | {"NSM", "WS"}  # in a right-to-left run, every other character gets an RLM on its left (below)
+_LTR = frozenset(("L", "EN", "AN"))
+_DIGIT_LIKE = frozenset(("CS", "ES", "ET", "EN", "AN"))  # separators and terminators of numbers
 _TJ_OPERAND = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9.]+)")
 _installed = False
 
@@ -42,25 +43,29 @@ def visual_line(runs: Iterable[tuple[str, int]]) -> str | None:
     """The ActualText of a line given as its runs in visual order (logical text, bidi embedding level);
     None when no run is right-to-left.
 
-    poppler takes a maximal stretch of left-to-right letters and digits with the neutrals on its left for a
-    left-to-right section, and counts some neutrals (".", ":", ",", no-break space) as digits. An RLM on
-    the left of each left-to-right run, and of each punctuation mark of a right-to-left run, ends such a
-    section there; an LRM on the right of a left-to-right run ends the right-to-left one.
+    poppler's reordering takes a stretch of left-to-right letters and digits together with the neutrals
+    (spaces, brackets) on its left, and counts ".", ":", ",", "-", "%" and the no-break space as digits.
+    An RLM (strong right-to-left) keeps those where they belong: between a neutral and the left-to-right run
+    on its right, on the left of such punctuation in a right-to-left run, and after a neutral that ends the
+    line on the right; an LRM after a neutral that ends a left-to-right run before a right-to-left one.
     """
-    parts: list[str] = []
-    previous: int | None = None
-    rtl = False
-    for text, level in runs:
-        odd = level % 2 == 1
-        rtl = rtl or odd
-        if previous is not None and previous % 2 != level % 2:
-            parts.append(LRM if odd else RLM)  # the mark of the run on the left's side of the boundary
-        parts.append("".join(RLM + c if unicodedata.bidirectional(c) not in _PLAIN else c for c in reversed(text))
-                     if odd else text)
-        previous = level
-    if previous is not None and previous % 2:
-        parts.append(RLM)  # keeps a space at the line's right end out of a left-to-right text box next to it
-    return "".join(parts) if rtl else None
+    chars = [(c, level % 2 == 1) for text, level in runs for c in (text[::-1] if level % 2 else text)]
+    if not any(rtl for _, rtl in chars):
+        return None
+    out: list[str] = []
+    for i, (c, rtl) in enumerate(chars):
+        kind = unicodedata.bidirectional(c)
+        left = chars[i - 1] if i else None
+        if left is not None and left[1] and not rtl and unicodedata.bidirectional(left[0]) not in _RTL:
+            out.append(RLM)
+        if rtl and kind in _DIGIT_LIKE:
+            out.append(RLM)
+        out.append(c)
+        if not rtl and i + 1 < len(chars) and chars[i + 1][1] and kind not in _LTR:
+            out.append(LRM)
+    if unicodedata.bidirectional(chars[-1][0]) not in _RTL and chars[-1][1]:
+        out.append(RLM)
+    return "".join(out)
 
 
 def _line_runs(textbox: Any) -> list[tuple[str, int]]:
@@ -118,6 +123,11 @@ def word_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, actual: str,
                         out.append(b"EMC")
                         inside = False
                     word += 1
+                    if word < len(parts) and parts[word] and not parts[word].strip(RLM + LRM):
+                        flush()  # a mark after the line's last space: it goes with the space
+                        out.extend([*span(font.to_unicode[glyph] + parts[word]), b"[<%04x>] TJ" % glyph, b"EMC"])
+                        filled.add(word)
+                        continue
                 elif not inside and rise:  # a mark raised by Ts: poppler would set the word on its baseline
                     flush()
                     out.extend([*span(""), b"[<%04x>] TJ" % glyph, b"EMC"])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED_LANGUAGES, CONTENT, FORMATS, ROOT, Built
+from conftest import BUNDLED_LANGUAGES, CONTENT, FORMATS, ROOT, Built, pdf_words
 from generator.content.messages import iter_messages
 from generator.i18n.library import load_library
 from generator.render.html import prints_message
@@ -72,6 +72,8 @@ def test_right_to_left_lines_come_back_in_logical_order(tmp_path: Path) -> None:
     for name, written in CASES.items():
         assert written.replace("\u00a0", " ") in text, name
         assert f"Heyon {written}".replace("\u00a0", " ") in text, name
+    # A span per word: poppler keeps the words apart (a span per line would be one word with spaces).
+    assert len(pdf_words(pdf)) > 80 and not [word for word, _, _ in pdf_words(pdf) if " " in word.strip()]
 
 
 def test_patch_is_for_the_installed_weasyprint() -> None:

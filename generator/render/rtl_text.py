@@ -14,13 +14,16 @@ for Arabic does not survive that (WeasyPrint issue #2841, open):
 - poppler gives the neutral characters next to a left-to-right run to that run,
   so "(eSIM)" inside Arabic comes back as "( )eSIM".
 
-So every line of text with a right-to-left run is drawn inside a marked-content
-``/Span`` whose ``/ActualText`` is the line in *visual* order, which poppler
-reverses into logical order like the glyphs it replaces (written in logical
-order it came back reversed), with RLM/LRM marks where its reordering would
-move a character across a change of direction. The ToUnicode maps stay in
-logical order, which pdf.js and pypdf expect (pdf.js reverses a right-to-left
-ligature's letters itself). Lines without right-to-left text are drawn as before.
+So each word of a line with a right-to-left run is drawn inside a marked-content
+``/Span`` whose ``/ActualText`` is the word as it stands in the line's *visual*
+order, which poppler reverses into logical order like the glyphs it replaces
+(written in logical order, it came back reversed), with RLM/LRM marks where its
+reordering would move a character across a change of direction. A span per
+word, not per line, because poppler gives a span's text the span's box as one
+word. The glyphs and their positions are those WeasyPrint drew; the ToUnicode
+maps stay in logical order, which pdf.js and pypdf expect (pdf.js reverses a
+right-to-left ligature's letters itself). Lines without right-to-left text are
+drawn as before.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ RLM, LRM = "\u200f", "\u200e"
 _RTL = frozenset(("R", "AL"))
 _LTR = frozenset(("L", "EN", "AN"))
 _DIGIT_LIKE = frozenset(("CS", "ES", "ET", "EN", "AN"))  # separators and terminators of numbers
-_TJ_OPERAND = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9.]+)")
+_TJ_OPERAND = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
 _installed = False
 
 
@@ -103,7 +106,7 @@ def word_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, actual: str,
             pending.clear()
 
     for chunk in chunks:
-        data = bytes(chunk) if isinstance(chunk, (bytes, str)) else b""
+        data = chunk.encode() if isinstance(chunk, str) else chunk if isinstance(chunk, bytes) else b""
         if data.endswith(b" Tf"):
             font = fonts.get(data[1:].split(b" ")[0].decode())
         elif data.endswith(b" Ts"):
@@ -112,8 +115,8 @@ def word_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, actual: str,
             flush()
             out.append(chunk)
             continue
-        if font is None or font.bitmap:
-            return None
+        if font is None or font.bitmap or _TJ_OPERAND.sub(b"", data[1:-4]).strip():
+            return None  # not hexadecimal glyph ids and numbers: left as drawn
         for glyphs, number in _TJ_OPERAND.findall(data[1:-4]):
             for i in range(0, len(glyphs), 4):
                 glyph = int(glyphs[i:i + 4], 16)

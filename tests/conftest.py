@@ -118,13 +118,15 @@ def pdf_reader(path: Path) -> PdfReader:
 
 
 def pdf_words(path: Path, page: int = 1) -> list[tuple[str, float, float]]:
-    """Words of a page with their left and top positions in points (``pdftotext -bbox``)."""
+    """Words of a page with their left and top positions in points (``pdftotext -bbox``), without the bidi
+    marks (LRM, RLM) of right-to-left lines' ActualText."""
     import re
 
     html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
                           check=True, capture_output=True, text=True).stdout
-    return [(word, float(x), float(y)) for x, y, word in
-            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html)]
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html)
+    return [(re.sub("[\u200e\u200f]", "", word), float(x), float(y)) for x, y, word in words
+            if re.sub("[\u200e\u200f]", "", word)]
 
 
 def own_template_catalog(content: Path, language: str, msgid: str, msgstr: str) -> Path:

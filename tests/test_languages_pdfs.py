@@ -17,7 +17,8 @@ EXPECTED_FONTS = {
     "ar": {"Noto-Sans-Arabic", "Noto-Sans"}, "en": {"Noto-Sans"}, "es": {"Noto-Sans"}, "fr": {"Noto-Sans"},
     "vi": {"Noto-Sans"},
 }
-# Scripts read back reliably by pdftotext (Arabic ligatures come back decomposed).
+# Scripts read back in logical order by `pdftotext -raw` (it keeps right-to-left lines in visual order;
+# tests/test_rtl_text.py reads Arabic back in reading order).
 TEXT_CHECKED = [lang for lang in BUNDLED_LANGUAGES if lang != "ar"]
 
 

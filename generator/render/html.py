@@ -29,7 +29,7 @@ from generator.render.inline import no_lone_last_word, plain_text, render_inline
 from generator.content.languages import babel_locale, direction, maximize
 from generator.i18n.localize import LocalizedGuide
 from generator.content.links import readable_url
-from generator.content.messages import iter_messages
+from generator.content.messages import Message, iter_messages
 from generator.content.params import fill
 from generator.render.qr import qr_resource
 from generator.fonts.subsetting import SUFFIX, printed_characters, subset_faces
@@ -211,14 +211,19 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
         context["doc"].update(fonts=_font_list(language, subset, symbols), font_faces=faces,
                               fallback_fonts={tag: _font_list(tag, subset, symbols) for tag in fallback_languages})
         html = _render(templates, files, options.format, context)
-    in_checklist = options.format == "checklist"
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
-               for m in messages if (m.path[0] == "checklist") == in_checklist]
+               for m in messages if prints_message(options.format, m)]
     printed += [(f"template string '{msgid}'", text, language) for msgid, text in ui.used.items()]
     printed += [(f"brand {key}", str(value), language) for key, value in (context["brand"] or {}).items()
                 if key in ("name", "contact", "logo_alt") and value]
     resources.update({face.url: face.data for face in faces})
     return RenderedHtml(html, title, list(ui.missing), printed, resources)
+
+
+def prints_message(format_: str, message: Message) -> bool:
+    """Whether a document of ``format_`` prints the guide string ``message``: a checklist its checklist's,
+    a handout all others."""
+    return (message.path[0] == "checklist") == (format_ == "checklist")
 
 
 def _qr(links: Mapping[str, str], name: str, resources: dict[str, bytes]) -> str:

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from generator.content.assets import AssetProblem, check_image
 from generator.errors import GuidegenError
 from generator.content.snapshot import Folder, TemplateFiles
+from generator.render.rtl_text import install as install_rtl_text_fix
 from generator.render.tagging import install as install_tagging_fixes, mark_running_artifacts
 
 MAX_DATA_URL = 256_000
@@ -138,6 +139,7 @@ def import_weasyprint() -> Any:
             f"WeasyPrint cannot load a system library ({error}); on Debian: "
             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0") from None
     install_tagging_fixes()
+    install_rtl_text_fix()
     return weasyprint
 
 

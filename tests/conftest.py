@@ -25,7 +25,7 @@ settings.load_profile("default")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-BUNDLED_LANGUAGES = ("zh-CN", "zh-TW", "en", "es", "fr", "vi", "ko", "ar")
+BUNDLED_LANGUAGES = ("zh-CN", "zh-TW", "en", "es", "fr", "vi", "ko", "ar", "pt-BR", "fa")
 FORMATS = ("handout", "checklist")
 
 

@@ -78,7 +78,7 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     browser.save_screenshot(str(screenshots / "1-home.png"))
     _assert_accessible(browser)
     assert browser.find_element(By.CSS_SELECTOR, "header .service").text == "Printed guides"
-    assert _visible_languages(browser) == ["ar", "en", "es", "fr", "ko", "vi", "zh-CN", "zh-TW"]
+    assert _visible_languages(browser) == ["ar", "en", "es", "fa", "fr", "ko", "pt-BR", "vi", "zh-CN", "zh-TW"]
     names = {e.get_attribute("lang"): e.text for e in browser.find_elements(By.CSS_SELECTOR, ".native")}
     assert names == {tag: native_name(tag) for tag in names} and set(names) == set(BUNDLED_LANGUAGES)
 

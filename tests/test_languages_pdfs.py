@@ -260,3 +260,15 @@ def test_digits_follow_the_cldr_numbering_system(built: Built, language: str) ->
         digits = {char for char in pdftotext(built.pdf(language, format_)) if char.isdecimal()}
         assert digits, format_
         assert {unicodedata.name(d).rsplit(" ", 1)[0] for d in digits} == {expected}, (format_, digits)
+
+
+def test_persian_is_written_with_persian_letters(built: Built) -> None:
+    """ی and ک, not Arabic ي and ك (same sound, other letters); the catalog keeps the zero-width non-joiner of
+    می‌/نمی‌ verbs (it draws no glyph, so the PDF text cannot show it)."""
+    text = "".join(pdftotext(built.pdf("fa", format_)) for format_ in ("handout", "checklist"))
+    assert "\u06cc" in text and "\u06a9" in text
+    assert "\u064a" not in text and "\u0643" not in text
+    with (CONTENT / "esim-cancel" / "locales" / "fa.po").open("rb") as stream:
+        strings = [str(message.string) for message in read_po(stream) if message.id]
+    verbs = [word for string in strings for word in string.split() if re.match("^ن?می[\u200c\u0600-\u06ff]", word)]
+    assert verbs and all(re.match("^ن?می\u200c", word) for word in verbs), verbs  # (no noun here starts with می)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, pdf_reader, pdf_words, pdftotext, run_cli, squeeze
+from conftest import BUNDLED_LANGUAGES, CONTENT, pdf_reader, pdf_words, pdftotext, run_cli, squeeze
 
 GUIDE = Path("esim-cancel") / "guide.yaml"
 
@@ -95,6 +95,15 @@ def test_large_print_checklist_never_goes_below_18_pt(content_copy: Path, tmp_pa
     too_long = _build(CONTENT, tmp_path / "out", "en", "a5", "--large-print")
     assert too_long.exit_code == 1
     assert "even at 18 pt in two columns" in too_long.stderr
+
+
+def test_every_bundled_checklist_fits_one_page_in_large_print(tmp_path: Path) -> None:
+    """Translations run longer than their source: each language's checklist still fits at 18 pt or more."""
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(CONTENT), "-f", "checklist", "--large-print", "-j", "2", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    for language in BUNDLED_LANGUAGES:
+        assert len(pdf_reader(out / language / "esim-cancel-checklist-large.pdf").pages) == 1, language
 
 
 @pytest.mark.parametrize("command", [["--help"], ["check", "--content", str(CONTENT)],

@@ -78,7 +78,7 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     browser.save_screenshot(str(screenshots / "1-home.png"))
     _assert_accessible(browser)
     assert browser.find_element(By.CSS_SELECTOR, "header .service").text == "Printed guides"
-    assert _visible_languages(browser) == ["ar", "en", "es", "fr", "ko", "vi", "zh-CN", "zh-TW"]
+    assert _visible_languages(browser) == ["ar", "en", "es", "fa", "fr", "ko", "pt-BR", "vi", "zh-CN", "zh-TW"]
     names = {e.get_attribute("lang"): e.text for e in browser.find_elements(By.CSS_SELECTOR, ".native")}
     assert names == {tag: native_name(tag) for tag in names} and set(names) == set(BUNDLED_LANGUAGES)
 
@@ -314,3 +314,18 @@ def test_page_image_is_the_page_at_preview_resolution(tmp_path: Path) -> None:
         width, height = 210 / 25.4 * 60, 297 / 25.4 * 60  # A4 at 60 dpi, within pdftoppm's rounding
         assert abs(image.size[0] - width) <= 1 and abs(image.size[1] - height) <= 1, image.size
         assert image.convert("L").getextrema()[0] < 64  # there is dark text on it
+
+
+def test_persian_pages_are_counted_in_persian_digits(tmp_path: Path) -> None:
+    """The desk picks Persian up from the library, right to left, and numbers its preview pages as the PDF does."""
+    from generator.content.numerals import numerals
+
+    client = _client(tmp_path)
+    home = client.get("/").data.decode()
+    assert re.search(r'class="native" lang="fa" dir="rtl">فارسی<', home)
+    assert re.search(r'class="native" lang="pt-BR" dir="ltr">Português<', home)
+    page = client.get("/fa/esim-cancel/handout/").data.decode()
+    assert '<html lang="fa" dir="rtl">' in page
+    digits = numerals("fa").digits
+    alts = re.findall(r'<img src="/fa/esim-cancel/handout/page-\d\.png" alt="([^"]+)"', page)
+    assert alts and alts[0] == f"صفحهٔ {digits[1]} از {digits[len(alts)]}", alts

@@ -27,3 +27,20 @@ def test_doctor_names_a_missing_font(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run_cli("doctor")
     assert result.exit_code == 1
     assert "PROBLEM  font 'Noto Sans Nonexistent Script' is not installed (Debian: fonts-noto-core" in result.stdout
+
+
+def test_doctor_checks_every_language_in_its_own_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each language with template strings is drawn from its own stack: its letters and its digits (Persian ۰–۹)."""
+    from conftest import BUNDLED_LANGUAGES
+    from generator.cli import doctor
+
+    lines = run_cli("doctor").stdout.splitlines()
+    for tag in set(BUNDLED_LANGUAGES) - {"en"}:  # English is the template strings' source: no catalog
+        assert any(line.startswith(f"ok       language {tag} (") for line in lines), tag
+
+    monkeypatch.setattr(doctor, "font_stack", lambda language: ("Noto Sans",))  # Latin and Cyrillic only
+    result = run_cli("doctor")
+    assert result.exit_code == 1
+    persian = next(line for line in result.stdout.splitlines() if line.startswith("PROBLEM  language fa ("))
+    assert "ARABIC LETTER" in persian or "ARABIC-INDIC DIGIT" in persian, persian
+    assert any(line.startswith("ok       language pt-BR (") for line in result.stdout.splitlines())

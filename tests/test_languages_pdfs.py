@@ -1,4 +1,4 @@
-"""All eight bundled languages: translated, in the right fonts, laid out in the right direction."""
+"""Every bundled language: translated, in the right fonts, laid out in the right direction."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ import pytest
 from babel.messages.pofile import read_po
 
 from conftest import BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdffonts, pdftotext, run_cli, squeeze
-from generator.content.languages import native_name
+from generator.content.languages import direction, native_name
 
 EXPECTED_FONTS = {
     # CJK fonts are cut to the document's characters before layout (generator/subsetting.py).
     "zh-CN": {"Noto-Sans-CJK-SC-Subset"}, "zh-TW": {"Noto-Sans-CJK-TC-Subset"}, "ko": {"Noto-Sans-CJK-KR-Subset"},
     "ar": {"Noto-Sans-Arabic", "Noto-Sans"}, "en": {"Noto-Sans"}, "es": {"Noto-Sans"}, "fr": {"Noto-Sans"},
-    "vi": {"Noto-Sans"},
+    "vi": {"Noto-Sans"}, "pt-BR": {"Noto-Sans"}, "fa": {"Noto-Sans-Arabic", "Noto-Sans"},
 }
 # Scripts read back in logical order by `pdftotext -raw` (it keeps right-to-left lines in visual order;
-# tests/test_rtl_text.py reads Arabic back in reading order).
-TEXT_CHECKED = [lang for lang in BUNDLED_LANGUAGES if lang != "ar"]
+# tests/test_rtl_text.py reads Arabic-script text back in reading order).
+TEXT_CHECKED = [lang for lang in BUNDLED_LANGUAGES if direction(lang) == "ltr"]
 
 
 def _translation(language: str, context: str) -> str:
@@ -67,14 +67,25 @@ def test_document_language_and_direction(built: Built, language: str) -> None:
     page_count = [x for word, x, y in words
                   if y > height - 60 and pages in [int(number) for number in re.findall(r"\d+", word)]]
     assert len(page_count) == 1, words
-    heading_top = min(y for _, _, y in words)
-    heading = [x for _, x, y in words if abs(y - heading_top) < 2]
+    boxes = [box for box in _word_boxes(path) if box[1] < height - 60]  # (left, top, right) above the footer
+    heading_top = min(top for _, top, _ in boxes)
+    heading = [box for box in boxes if abs(box[1] - heading_top) < 2]  # its first line, maybe the full measure
     if direction(language) == "rtl":
         assert page_count[0] < width / 3
-        assert max(heading) > width * 2 / 3 and min(heading) > width / 5
+        assert abs(max(right for *_, right in heading) - max(right for *_, right in boxes)) < 1.5  # flush right
     else:
         assert page_count[0] > width * 2 / 3
-        assert min(heading) < width / 5
+        assert abs(min(left for left, *_ in heading) - min(left for left, *_ in boxes)) < 1.5  # flush left
+
+
+def _word_boxes(path: Path) -> list[tuple[float, float, float]]:
+    """(left, top, right) of every word of the first page, in points."""
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    return [(float(left), float(top), float(right)) for left, top, right in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"', html)]
 
 
 def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]
@@ -233,3 +244,31 @@ def test_render_unknown_environment_language(tmp_path: Path, monkeypatch: pytest
     assert result.exit_code == 1
     assert "no 'de-DE' version (from the environment; choose another with --lang)" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+def test_digits_follow_the_cldr_numbering_system(built: Built, language: str) -> None:
+    """Dates, option labels, step and page numbers (CSS counters) and the translations use the digits of CLDR's
+    default numbering system for the language as tagged: Persian ۲۵, not 25; CLDR's generic Arabic 0–9."""
+    import unicodedata
+
+    from babel import Locale
+
+    system = Locale.parse(language.replace("-", "_")).default_numbering_system
+    expected = {"latn": "DIGIT", "arabext": "EXTENDED ARABIC-INDIC DIGIT"}[system]
+    for format_ in ("handout", "checklist"):
+        digits = {char for char in pdftotext(built.pdf(language, format_)) if char.isdecimal()}
+        assert digits, format_
+        assert {unicodedata.name(d).rsplit(" ", 1)[0] for d in digits} == {expected}, (format_, digits)
+
+
+def test_persian_is_written_with_persian_letters(built: Built) -> None:
+    """ی and ک, not Arabic ي and ك (same sound, other letters); the catalog keeps the zero-width non-joiner of
+    می‌/نمی‌ verbs (it draws no glyph, so the PDF text cannot show it)."""
+    text = "".join(pdftotext(built.pdf("fa", format_)) for format_ in ("handout", "checklist"))
+    assert "\u06cc" in text and "\u06a9" in text
+    assert "\u064a" not in text and "\u0643" not in text
+    with (CONTENT / "esim-cancel" / "locales" / "fa.po").open("rb") as stream:
+        strings = [str(message.string) for message in read_po(stream) if message.id]
+    verbs = [word for string in strings for word in string.split() if re.match("^ن?می[\u200c\u0600-\u06ff]", word)]
+    assert verbs and all(re.match("^ن?می\u200c", word) for word in verbs), verbs  # (no noun here starts with می)

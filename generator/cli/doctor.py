@@ -6,8 +6,11 @@ import ctypes.util
 from collections.abc import Iterator
 from importlib import metadata
 
-from generator.fonts.stacks import font_stack
-from generator.fonts.coverage import FontMissing, family_coverage
+from generator.content.languages import native_name
+from generator.content.numerals import numerals
+from generator.errors import GuidegenError
+from generator.fonts.stacks import font_stack, script_stack
+from generator.fonts.coverage import FontMissing, family_coverage, find_gaps
 
 # One language per script family the bundled templates know.
 _PROBE_LANGUAGES = ("en", "zh-CN", "zh-TW", "zh-HK", "ja", "ko", "ar", "he", "hi", "th", "am", "ka", "hy", "km", "my")
@@ -47,7 +50,27 @@ def diagnose() -> Iterator[tuple[str, bool]]:
                 yield f"font {family}: {len(family_coverage(family)):,} characters", True
             except FontMissing as error:
                 yield str(error), False
+    yield from _bundled_languages()
     yield from _printing()
+
+
+def _bundled_languages() -> Iterator[tuple[str, bool]]:
+    """Every language guidegen has template strings for: its letters and its digits are in its own fonts."""
+    from generator.i18n.catalogs import read_catalog
+    from generator.i18n.template_strings import ui_catalog_paths
+    from generator.render.templates import Templates
+
+    for tag, path in sorted(ui_catalog_paths(Templates().catalog_dirs).items()):
+        try:
+            strings = [(str(m.id), str(m.string)) for m in read_catalog(path, tag) if m.id and m.string]
+            gaps = find_gaps([*strings, ("digits", numerals(tag).digits)], font_stack(tag))
+        except GuidegenError as error:  # a missing font was named above; an unreadable catalog is named here
+            yield f"language {tag}: {error}", False
+            continue
+        if gaps:
+            yield f"language {tag} ({native_name(tag)}): " + "; ".join(str(gap) for gap in gaps[:3]), False
+        else:
+            yield f"language {tag} ({native_name(tag)}): letters and digits in {', '.join(script_stack(tag))}", True
 
 
 def _printing() -> Iterator[tuple[str, bool]]:

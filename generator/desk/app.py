@@ -39,6 +39,7 @@ from generator.errors import GuidegenError
 from generator.render.formats import FORMATS, PrintOptions
 from generator.build.jobs import Job
 from generator.content.languages import direction, english_name, is_valid_tag, native_name
+from generator.content.numerals import localize_digits
 from generator.build.ondemand import OnDemand
 from generator.desk.live import Live, document_version, guide_problems, problems_version
 from generator.desk.previews import page_image
@@ -144,6 +145,7 @@ def create_app(config: DeskConfig) -> Flask:
 
     def page(template: str, language: str, **context: Any) -> str:
         return render_template(template, lang=language, dir=direction(language), _=ui(language),
+                               digits=lambda number: localize_digits(str(number), language),
                                brand=config.brand.brand if config.brand else None, csrf_token=generate_csrf,
                                staff=staff(), view="?staff" if staff() else "", live=g.get("live"), **context)
 

@@ -27,6 +27,7 @@ from generator.fonts.stacks import SYMBOLS, font_stack, is_cjk, script_stack
 from generator.render.formats import PAPER_TABLE, PrintOptions
 from generator.render.inline import no_lone_last_word, plain_text, render_inline
 from generator.content.languages import babel_locale, direction, maximize
+from generator.content.numerals import localize_digits, numerals
 from generator.i18n.localize import LocalizedGuide
 from generator.content.links import readable_url
 from generator.content.messages import Message, iter_messages
@@ -108,10 +109,10 @@ def _font_list(language: str, subset: frozenset[str] = frozenset(), symbols: boo
 
 
 def number_text(number: int, language: str) -> str:
-    """A small ordinal number as the language writes it in running text (一, 二 in Chinese)."""
+    """A small ordinal number as the language writes it in running text (一, 二 in Chinese, ۲ in Persian)."""
     if maximize(language).script in ("Hans", "Hant") and 0 <= number <= 10:
         return _CJK_NUMERALS[number]
-    return format_decimal(number, locale=babel_locale(language), numbering_system="default")
+    return localize_digits(format_decimal(number, locale=babel_locale(language)), language)
 
 
 def document_timestamp(revision: dt.date) -> str:
@@ -181,7 +182,8 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "description": plain_text(guide.summary, params),
             "created": document_timestamp(guide.revision),
             "generator": f"guidegen {__version__}",
-            "revision": format_date(guide.revision, format="long", locale=locale),
+            "revision": localize_digits(format_date(guide.revision, format="long", locale=locale), language),
+            "counter_style": numerals(language).counter_style,  # page and step numbers in the language's digits
             "font_size": font_size_pt,
             "duplex_pad": duplex_pad,
         },

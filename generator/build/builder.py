@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 from generator.content import snapshot
 from generator.render.booklet import impose_booklet
 from generator.render.brand import LoadedBrand
+from generator.build.availability import also_available
 from generator.build.cache import Fingerprints, fingerprint_options
 from generator.i18n.catalogs import read_catalog
 from generator.content.loader import load_guide
@@ -168,13 +169,14 @@ class Builder:
 
     def render(self, inputs: DocumentInputs, job: Job, result: JobResult) -> bytes:
         """The PDF of ``job`` made from ``inputs`` alone; ``result.key`` becomes the key of those inputs."""
-        localized = self._localized(inputs, job, result)
+        also = also_available(self.library, job.guide, job.language) if job.format == "handout" else ()
+        localized = self._localized(inputs, job, result, also)
         ui = load_ui_strings(job.language, self.templates.catalog_dirs, inputs.templates)
         result.fallbacks = localized.fallbacks
         _refuse_invalid(localized.fallbacks, inputs.catalog_path)
         options = DocumentOptions(job.format, job.options, self.params)
         html = partial(render_html, localized, options, self.templates, ui=ui, assets_dir=inputs.assets,
-                       subset_fonts=True, brand=self.brand, files=inputs.templates)
+                       subset_fonts=True, brand=self.brand, files=inputs.templates, also_available=also)
         if job.format == "checklist":
             layout = self._fit_checklist(html, localized.language, options, result, inputs)
         else:
@@ -195,13 +197,15 @@ class Builder:
             data, result.sheets = impose_booklet(data, job.paper, right_to_left=direction(job.language) == "rtl")
         return data
 
-    def _localized(self, inputs: DocumentInputs, job: Job, result: JobResult) -> LocalizedGuide:
-        """The guide parsed from the snapshot's bytes, in the job's language; sets ``result.key``."""
+    def _localized(self, inputs: DocumentInputs, job: Job, result: JobResult,
+                   also: tuple[str, ...] = ()) -> LocalizedGuide:
+        """The guide parsed from the snapshot's bytes, in the job's language; sets ``result.key``
+        (``also``: the other languages a handout names)."""
         guide = self._parsed(("guide", inputs.guide_path, inputs.guide, inputs.assets.digest),
                              lambda: load_guide(inputs.guide_path, inputs.guide, inputs.assets)[0])
         # A new Fingerprints per document: a long-running desk must see font files that changed.
         keys = Fingerprints(None, self.templates, self.key_options)
-        result.key = keys.key_of(job, inputs, guide.source_language)
+        result.key = keys.key_of(job, inputs, guide.source_language, also)
         catalog = None
         if job.language != guide.source_language:
             if inputs.catalog is None:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from generator.render.pdf import Layout
     from generator.content.snapshot import DocumentInputs
 
+ALSO_CLASS = "also-available"  # the handout's closing line naming the other languages (handout.html.j2)
 CHECKLIST_START_PT = 14.0
 CHECKLIST_STEP_PT = 0.5
 LARGE_CHECKLIST_START_PT = 20.0
@@ -183,10 +184,16 @@ class Builder:
             rendered = html()
             check_glyphs(rendered)
             layout = self._layout(rendered, inputs)
+            from generator.render.pdf import only_on_last_page
+
+            if also and only_on_last_page(layout, ALSO_CLASS):  # no page just for "Also available in"
+                html = partial(html, also_available=())
+                layout = self._layout(html(), inputs)
+                result.warnings.append("no room for the 'Also available in' line on the last page; left out")
             if job.options.duplex and layout.pages % 2:
                 layout = self._layout(html(duplex_pad=True), inputs)
         result.ui_missing = list(ui.missing)
-        result.warnings = list(self.renderer.warnings)
+        result.warnings += self.renderer.warnings
         if self.strict and (result.fallbacks or result.ui_missing):
             raise GuidegenError(f"{len(result.fallbacks) + len(result.ui_missing)} string(s) not translated (--strict): "
                                 + ", ".join([f.context for f in result.fallbacks] + result.ui_missing))

@@ -65,8 +65,11 @@ def card_plan(library: Library) -> list[str]:
 
 
 def build_card(library: Library, out_dir: Path, templates: Templates, *, paper: str = "a4", force: bool = False,
-               renderer: Renderer | None = None) -> CardResult:
-    """Build the card into ``out_dir`` unless it is up to date; the result says which."""
+               renderer: Renderer | None = None, timeout: float = 120.0) -> CardResult:
+    """Build the card into ``out_dir`` unless it is up to date; the result says which.
+
+    ``timeout``: seconds its layout may take (``builder.time_limit``: the main thread only; 0: no limit)."""
+    from generator.build.builder import time_limit
     from generator.render.html import document_timestamp
 
     languages = card_plan(library)
@@ -85,7 +88,8 @@ def build_card(library: Library, out_dir: Path, templates: Templates, *, paper: 
     if not force and manifest.fresh(path, key) is not None:
         return CardResult(path, languages, built=False)
     started = time.perf_counter()
-    data, pages, untranslated = _render(languages, templates, files, paper, created, renderer)
+    with time_limit(timeout, "language card"):
+        data, pages, untranslated = _render(languages, templates, files, paper, created, renderer)
     written = write_atomic(path, data)
     manifest.record_file(path, key, {"size": written.st_size, "mtime_ns": written.st_mtime_ns}, pages=pages,
                          seconds=time.perf_counter() - started)

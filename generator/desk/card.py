@@ -51,7 +51,8 @@ def add_card_routes(app: Flask, desk: OnDemand, *, paper: str, out_dir: Path, pa
 
     @app.get(f"{CARD_URL}.pdf")
     def card_download() -> Response:
-        return send_file(card(), mimetype="application/pdf", as_attachment=True, download_name=f"{card().stem}.pdf")
+        path = card()
+        return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=path.name)
 
     @app.get(f"{CARD_URL}/page-<int:number>.png")
     def card_png(number: int) -> Response:

@@ -1,4 +1,4 @@
-# The two commands of the README: `make build` and `make test`.
+# The two commands of the README: `make build` (every document and the language card) and `make test`.
 # Both set everything up themselves: the system packages they need (checked by
 # capability; installed with apt-get as root on Debian/Ubuntu), a virtual
 # environment in .venv/ with exactly the versions of uv.lock, and guidegen in it.
@@ -22,6 +22,7 @@ build: python-version $(UV)
 	@# --inexact: keep test packages a developer's `make test` added to the same .venv
 	$(SYNC) --inexact
 	$(BIN)/guidegen build --output build
+	$(BIN)/guidegen card --output build
 
 test: python-version $(UV)
 	@$(PYTHON) scripts/system_deps.py test

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 from generator.content import snapshot
 from generator.render.booklet import impose_booklet
 from generator.render.brand import LoadedBrand
+from generator.build.availability import also_available
 from generator.build.cache import Fingerprints, fingerprint_options
 from generator.i18n.catalogs import read_catalog
 from generator.content.loader import load_guide
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from generator.render.pdf import Layout
     from generator.content.snapshot import DocumentInputs
 
+ALSO_CLASS = "also-available"  # the handout's closing line naming the other languages (handout.html.j2)
 CHECKLIST_START_PT = 14.0
 CHECKLIST_STEP_PT = 0.5
 LARGE_CHECKLIST_START_PT = 20.0
@@ -175,23 +177,30 @@ class Builder:
 
     def render(self, inputs: DocumentInputs, job: Job, result: JobResult) -> bytes:
         """The PDF of ``job`` made from ``inputs`` alone; ``result.key`` becomes the key of those inputs."""
-        localized = self._localized(inputs, job, result)
+        also = also_available(self.library, job.guide, job.language) if job.format == "handout" else ()
+        localized = self._localized(inputs, job, result, also)
         ui = load_ui_strings(job.language, self.templates.catalog_dirs, inputs.templates)
         result.fallbacks = localized.fallbacks
         _refuse_invalid(localized.fallbacks, inputs.catalog_path)
         options = DocumentOptions(job.format, job.options, self.params)
         html = partial(render_html, localized, options, self.templates, ui=ui, assets_dir=inputs.assets,
-                       subset_fonts=True, brand=self.brand, files=inputs.templates)
+                       subset_fonts=True, brand=self.brand, files=inputs.templates, also_available=also)
         if job.format == "checklist":
             layout = self._fit_checklist(html, localized.language, options, result, inputs)
         else:
             rendered = html()
             check_glyphs(rendered)
             layout = self._layout(rendered, inputs)
+            from generator.render.pdf import only_on_last_page
+
+            if also and only_on_last_page(layout, ALSO_CLASS):  # no page just for "Also available in"
+                html = partial(html, also_available=())
+                layout = self._layout(html(), inputs)
+                result.warnings.append("no room for the 'Also available in' line on the last page; left out")
             if job.options.duplex and layout.pages % 2:
                 layout = self._layout(html(duplex_pad=True), inputs)
         result.ui_missing = list(ui.missing)
-        result.warnings = list(self.renderer.warnings)
+        result.warnings += self.renderer.warnings
         if self.strict and (result.fallbacks or result.ui_missing):
             raise GuidegenError(f"{len(result.fallbacks) + len(result.ui_missing)} string(s) not translated (--strict): "
                                 + ", ".join([f.context for f in result.fallbacks] + result.ui_missing))
@@ -202,13 +211,15 @@ class Builder:
             data, result.sheets = impose_booklet(data, job.paper, right_to_left=direction(job.language) == "rtl")
         return data
 
-    def _localized(self, inputs: DocumentInputs, job: Job, result: JobResult) -> LocalizedGuide:
-        """The guide parsed from the snapshot's bytes, in the job's language; sets ``result.key``."""
+    def _localized(self, inputs: DocumentInputs, job: Job, result: JobResult,
+                   also: tuple[str, ...] = ()) -> LocalizedGuide:
+        """The guide parsed from the snapshot's bytes, in the job's language; sets ``result.key``
+        (``also``: the other languages a handout names)."""
         guide = self._parsed(("guide", inputs.guide_path, inputs.guide, inputs.assets.digest),
                              lambda: load_guide(inputs.guide_path, inputs.guide, inputs.assets)[0])
         # A new Fingerprints per document: a long-running desk must see font files that changed.
         keys = Fingerprints(None, self.templates, self.key_options)
-        result.key = keys.key_of(job, inputs, guide.source_language)
+        result.key = keys.key_of(job, inputs, guide.source_language, also)
         catalog = None
         if job.language != guide.source_language:
             if inputs.catalog is None:

@@ -129,10 +129,16 @@ class Fingerprints:
         return self._inputs[job.guide, job.language]
 
     def key(self, job: Job) -> str:
-        return self.key_of(job, self.inputs(job))
+        from generator.build.availability import also_available
 
-    def key_of(self, job: Job, inputs: DocumentInputs, source_language: str | None = None) -> str:
-        """The key of ``job`` made from ``inputs``; ``source_language`` is the guide's (default: from the library)."""
+        assert self.library is not None
+        also = also_available(self.library, job.guide, job.language) if job.format == "handout" else ()
+        return self.key_of(job, self.inputs(job), also=also)
+
+    def key_of(self, job: Job, inputs: DocumentInputs, source_language: str | None = None,
+               also: tuple[str, ...] = ()) -> str:
+        """The key of ``job`` made from ``inputs``; ``source_language`` is the guide's (default: from the library);
+        ``also``: the other languages a handout names (complete translations elsewhere), printed in their fonts."""
         if source_language is None:
             assert self.library is not None
             source_language = self.library.get(job.guide).guide.source_language
@@ -144,12 +150,17 @@ class Fingerprints:
         digest.update(hashlib.sha256(inputs.guide).digest())
         digest.update(hashlib.sha256(inputs.catalog).digest() if inputs.catalog is not None else b"-")
         digest.update(inputs.assets.digest.encode())
-        for language in (job.language, source_language):  # untranslated text uses the source's fonts
-            for family in font_stack(language):
-                if family not in self._fonts:
-                    self._fonts[family] = fonts_digest(family)
-                digest.update(self._fonts[family].encode())
+        digest.update(json.dumps(also).encode())
+        for language in (job.language, source_language, *also):  # untranslated text uses the source's fonts
+            digest.update(self.fonts_key(language).encode())
         return digest.hexdigest()
+
+    def fonts_key(self, language: str) -> str:
+        """The font files of a language's stack, as fontconfig has them now (each family looked up once)."""
+        for family in font_stack(language):
+            if family not in self._fonts:
+                self._fonts[family] = fonts_digest(family)
+        return "".join(self._fonts[family] for family in font_stack(language))
 
 
 class ManifestDamaged(ValueError):
@@ -269,11 +280,16 @@ class Manifest:
     def record(self, result: JobResult) -> None:
         """Remember a document built by this run, under the key it was rendered from (``result.key``)."""
         assert result.path is not None and result.key
-        stamp = result.stamp or _stamp(result.path.stat())
-        name = self._name(result.path)
+        self.record_file(result.path, result.key, result.stamp, pages=result.pages, font_size=result.font_size,
+                         seconds=result.seconds)
+
+    def record_file(self, path: Path, key: str, stamp: dict[str, int] | None = None, *, pages: int,
+                    font_size: float | None = None, seconds: float = 0.0) -> None:
+        """Remember a file built by this run (a document, or the language card) under ``key``."""
+        name = self._name(path)
         self.entries[name] = self._recorded[name] = {
-            "key": result.key, **stamp, "pages": result.pages, "font_size": result.font_size,
-            "seconds": round(result.seconds, 3),
+            "key": key, **(stamp or _stamp(path.stat())), "pages": pages, "font_size": font_size,
+            "seconds": round(seconds, 3),
         }
         self._forgotten.discard(name)
 

@@ -116,3 +116,13 @@ class OnDemand:
                 self._builder = Builder(self.library, self.out_dir, self.templates, params=self.params, brand=self.brand,
                                         timeout=0)
             return self._builder.build(job)
+
+    def card(self, paper: str) -> Path:
+        """The language card of the library on ``paper``, built first when it is missing or out of date.
+
+        Laid out in this process, one layout at a time (its text is CLDR's names and the bundled
+        template strings, not content a guide author wrote)."""
+        from generator.build.card import build_card
+
+        with self._render, self._manifest:
+            return build_card(self.library, self.out_dir, self.templates, paper=paper).path

@@ -173,3 +173,32 @@ def graceful_interrupt() -> Iterator[threading.Event]:
         yield interrupted
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@click.command()
+@content_option
+@click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True,
+              help="Paper size; other sizes than A4 get the paper in the file name.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder; the card goes to OUTPUT/language-card.pdf.")
+@click.option("--force", is_flag=True, help="Build the card even when it is up to date.")
+@templates_option
+def card(content: Path, paper: str, output: Path, force: bool, templates_dir: Path | None) -> None:
+    """The language card: one page naming, each in itself, every language with a complete guide.
+
+    A visitor who shares no language with the staff points at theirs.
+    """
+    from generator.build.card import build_card
+    from generator.build.outputs import check_output_folder
+    from generator.cli.options import templates_for
+    from generator.errors import display_path
+    from generator.i18n.library import load_library
+
+    check_output_folder(output, content)
+    result = build_card(load_library(content), output, templates_for(templates_dir, content), paper=paper,
+                        force=force)
+    for line in result.untranslated:
+        click.echo(f"warning: not translated, printed in English: {line}", err=True)
+    state = "built  " if result.built else "current"
+    click.echo(f"{state} {display_path(result.path)} ({len(result.languages)} languages: "
+               f"{', '.join(result.languages)})")

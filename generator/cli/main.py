@@ -36,7 +36,7 @@ def main() -> None:
     """Printable, localized how-to guides: handouts and one-page checklists as PDF."""
 
 
-for command in (documents.build, documents.render, documents.print_, desk.serve, library.check, library.languages,
-                library.doctor, library.schema, library.new, watch.watch):
+for command in (documents.build, documents.render, documents.print_, documents.card, desk.serve, library.check,
+                library.languages, library.doctor, library.schema, library.new, watch.watch):
     main.add_command(command)
 i18n.register(main, content_option, templates_option)

@@ -41,6 +41,7 @@ from generator.build.jobs import Job
 from generator.content.languages import direction, english_name, is_valid_tag, native_name
 from generator.content.numerals import localize_digits
 from generator.build.ondemand import OnDemand
+from generator.desk.card import add_card_routes, card_offered
 from generator.desk.live import Live, document_version, guide_problems, problems_version
 from generator.desk.previews import page_image
 from generator.desk.printing import MAX_COPIES, send_to_printer
@@ -192,7 +193,8 @@ def create_app(config: DeskConfig) -> Flask:
         languages = [language_entry(tag) for tag in desk.library.languages]
         shown = [entry for entry in languages if _folded(query) in entry["search"]] if query else languages
         invitations = [(tag, ui(tag)("Choose your language"), direction(tag)) for tag in desk.library.languages]
-        return page("home.html.j2", UI_SOURCE_LANGUAGE, languages=shown, query=query, invitations=invitations)
+        return page("home.html.j2", UI_SOURCE_LANGUAGE, languages=shown, query=query, invitations=invitations,
+                    card=card_offered(desk), printers=status.current() if staff() else None, max_copies=MAX_COPIES)
 
     @app.get("/<tag>/")
     def language(tag: str) -> str:
@@ -221,6 +223,7 @@ def create_app(config: DeskConfig) -> Flask:
         g.live = Live(version_url(tag, guide, format_), document_version(desk, job))  # also on a 503 page
         pages = _page_count(document(job))
         return page("preview.html.j2", job.language, guide=guide, format=format_, pages=pages,
+                    doc_url=f"/{job.language}/{guide}/{format_}",
                     title=_title(desk.library.get(guide), job.language),
                     printers=status.current() if staff() else None, max_copies=MAX_COPIES)
 
@@ -237,9 +240,8 @@ def create_app(config: DeskConfig) -> Flask:
         pdf = document(job)
         if not 1 <= number <= _page_count(pdf):
             abort(404)
-        dpi = THUMBNAIL_DPI if request.args.get("size") == "thumb" else PREVIEW_DPI
         try:
-            image = page_image(pdf, out_dir, number, dpi)
+            image = page_image(pdf, out_dir, number, image_dpi())
         except GuidegenError as error:
             log.error("cannot draw page %d of %s: %s", number, job.label, error)
             abort(503)
@@ -262,10 +264,18 @@ def create_app(config: DeskConfig) -> Flask:
         except GuidegenError as error:
             log.error("cannot print %s: %s", job.label, error)
             reason = str(error).replace(str(out_dir), "…")
-            return page("printed.html.j2", job.language, guide=guide, format=format_, ok=False,
+            return page("printed.html.j2", job.language, doc_url=f"/{job.language}/{guide}/{format_}",
+                        format=format_, ok=False,
                         reason=_isolated(reason))
-        return page("printed.html.j2", job.language, guide=guide, format=format_, ok=True,
+        return page("printed.html.j2", job.language, doc_url=f"/{job.language}/{guide}/{format_}",
+                    format=format_, ok=True,
                     printer=_isolated(sent.printer), job=_isolated(sent.id))
+
+    def image_dpi() -> int:
+        return THUMBNAIL_DPI if request.args.get("size") == "thumb" else PREVIEW_DPI
+
+    add_card_routes(app, desk, paper=config.paper, out_dir=out_dir, page=page, printers=status.current, staff=staff,
+                    dpi=image_dpi, isolated=_isolated)
 
     @app.get("/static/<name>")
     def static_file(name: str) -> Response:

@@ -26,7 +26,7 @@ from generator.fonts.coverage import needs_symbol_fonts
 from generator.fonts.stacks import SYMBOLS, font_stack, is_cjk, script_stack
 from generator.render.formats import PAPER_TABLE, PrintOptions
 from generator.render.inline import no_lone_last_word, plain_text, render_inline
-from generator.content.languages import babel_locale, direction, maximize
+from generator.content.languages import babel_locale, direction, maximize, native_name
 from generator.content.numerals import localize_digits, numerals
 from generator.i18n.localize import LocalizedGuide
 from generator.content.links import readable_url
@@ -99,7 +99,7 @@ def css_content(template: str, **counters: str) -> Markup:
     return Markup(" ".join(parts) or '""')
 
 
-def _font_list(language: str, subset: frozenset[str] = frozenset(), symbols: bool = False) -> Markup:
+def font_list(language: str, subset: frozenset[str] = frozenset(), symbols: bool = False) -> Markup:
     """The CSS font-family list of a language; families in ``subset`` go first as their subset; the symbol
     fonts last, only when the document prints a character its own fonts lack."""
     families = script_stack(language) + (SYMBOLS if symbols else ())
@@ -137,9 +137,10 @@ def _asset_url(assets: Folder | None, name: str) -> str:
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
                 *, font_size_pt: float | None = None, columns: int = 1, ui: UiStrings | None = None,
                 assets_dir: Path | Folder | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
-                brand: LoadedBrand | None = None, files: TemplateFiles | None = None) -> RenderedHtml:
+                brand: LoadedBrand | None = None, files: TemplateFiles | None = None,
+                also_available: tuple[str, ...] = ()) -> RenderedHtml:
     """The HTML of one document; ``font_size_pt`` and ``columns`` set the checklist's type size and columns,
-    ``duplex_pad`` adds a blank last page.
+    ``duplex_pad`` adds a blank last page; a handout names the ``also_available`` languages on its last page.
 
     ``brand`` adds an organisation's name, logo, accent colour and contact line.
     Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
@@ -158,6 +159,8 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     messages = list(iter_messages(guide))
     resources: dict[str, bytes] = {}  # generated files the HTML links to: QR codes, subset fonts
     fallback_languages = sorted({getattr(m.source, "language", language) for m in messages} - {language})
+    also = [tag for tag in also_available if tag != language] if options.format == "handout" else []
+    other_languages = sorted(set(fallback_languages) | set(also))  # printed in their own fonts
     title = plain_text(guide.title if options.format == "handout" else guide.checklist.title, params)
     context = {
         "guide": guide,
@@ -168,8 +171,9 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "dir": direction(language),
             "script": maximize(language).script,
             "cjk": is_cjk(language),
-            "fonts": _font_list(language),
-            "fallback_fonts": {tag: _font_list(tag) for tag in fallback_languages},
+            "fonts": font_list(language),
+            "fallback_fonts": {tag: font_list(tag) for tag in other_languages},
+            "also": [{"tag": tag, "name": native_name(tag), "dir": direction(tag)} for tag in also],
             "font_faces": [],
             "paper": PAPER_TABLE[options.print.page].css,
             "small_page": PAPER_TABLE[options.print.page].small,
@@ -204,18 +208,19 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     html = _render(templates, files, options.format, context)
     faces = []
     characters = printed_characters(html)
-    symbols = needs_symbol_fonts(characters, (language, *fallback_languages))
+    symbols = needs_symbol_fonts(characters, (language, *other_languages))
     if subset_fonts:
-        families = [f for tag in [language, *fallback_languages] for f in font_stack(tag)]
+        families = list(dict.fromkeys(f for tag in [language, *other_languages] for f in font_stack(tag)))
         faces = subset_faces(families, characters)
     if faces or symbols:
         subset = frozenset(face.family.removesuffix(SUFFIX) for face in faces)
-        context["doc"].update(fonts=_font_list(language, subset, symbols), font_faces=faces,
-                              fallback_fonts={tag: _font_list(tag, subset, symbols) for tag in fallback_languages})
+        context["doc"].update(fonts=font_list(language, subset, symbols), font_faces=faces,
+                              fallback_fonts={tag: font_list(tag, subset, symbols) for tag in other_languages})
         html = _render(templates, files, options.format, context)
     printed = [(m.context, fill(m.source, params), getattr(m.source, "language", language))
                for m in messages if prints_message(options.format, m)]
     printed += [(f"template string '{msgid}'", text, language) for msgid, text in ui.used.items()]
+    printed += [(f"language name '{entry['tag']}'", entry["name"], entry["tag"]) for entry in context["doc"]["also"]]
     printed += [(f"brand {key}", str(value), language) for key, value in (context["brand"] or {}).items()
                 if key in ("name", "contact", "logo_alt") and value]
     resources.update({face.url: face.data for face in faces})

@@ -252,6 +252,29 @@ def _content_bottom(box: Any) -> float:
     return bottom
 
 
+def only_on_last_page(layout: Layout, css_class: str) -> bool:
+    """Whether the last page of a document of several holds nothing but text inside elements of ``css_class``
+    (a closing line that spilled over onto a page of its own)."""
+    if layout.pages < 2:
+        return False
+    page = layout.document.pages[-1]._page_box
+    texts: list[bool] = []  # per text box: inside such an element?
+
+    def walk(box: Any, inside: bool) -> None:
+        element = getattr(box, "element", None)
+        classes = element.get("class", "").split() if element is not None and hasattr(element, "get") else []
+        inside = inside or css_class in classes
+        if type(box).__name__ == "TextBox" and box.text.strip():
+            texts.append(inside)
+        for child in getattr(box, "children", None) or []:
+            walk(child, inside)
+
+    for child in page.children:
+        if type(child).__name__ != "MarginBox":
+            walk(child, False)
+    return bool(texts) and all(texts)
+
+
 OFF_PAGE_TOLERANCE_PT = 0.5  # rounding in layout, not text off the page
 
 

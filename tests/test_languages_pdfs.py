@@ -23,6 +23,13 @@ PROMISED = {"zh-CN", "zh-TW", "en", "es", "fr", "vi", "ko", "ar", "ru", "uk"}
 TEXT_CHECKED = [lang for lang in BUNDLED_LANGUAGES if lang != "ar"]
 
 
+def pdftotext_page(path: Path, page: int) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+
+
 def _translation(language: str, context: str) -> str:
     with (CONTENT / "esim-cancel" / "locales" / f"{language}.po").open("rb") as stream:
         catalog = read_po(stream)
@@ -42,6 +49,21 @@ def test_handout_prints_the_translation(built: Built, language: str) -> None:
     text = squeeze(pdftotext(built.pdf(language, "handout")))
     for context in ("title", "cancel.ways.web.steps.1.text", "closing.1.text"):
         assert squeeze(_translation(language, context)) in text, context
+
+
+@pytest.mark.parametrize("language", [lang for lang in TEXT_CHECKED if lang != "zh-CN"])
+def test_a_point_title_stays_with_its_text(built: Built, language: str) -> None:
+    """A bold point title never ends a page while its text starts the next (Ukrainian's "Правила" did)."""
+    path = built.pdf(language, "handout")
+    pages = [squeeze(pdftotext_page(path, n)) for n in range(1, len(pdf_reader(path).pages) + 1)]
+    with (CONTENT / "esim-cancel" / "locales" / f"{language}.po").open("rb") as stream:
+        contexts = [m.context for m in read_po(stream) if m.context and re.fullmatch(r"[^.]+\.[^.]+\.items\.[^.]+\.title",
+                                                                                      m.context)]
+    assert contexts
+    for context in contexts:
+        title = squeeze(_translation(language, context))
+        text = squeeze(_translation(language, context.removesuffix(".title") + ".text"))
+        assert any(title + text[:6] in page for page in pages), context
 
 
 @pytest.mark.parametrize("language", BUNDLED_LANGUAGES)

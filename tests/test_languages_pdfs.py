@@ -57,8 +57,8 @@ def test_a_point_title_stays_with_its_text(built: Built, language: str) -> None:
     path = built.pdf(language, "handout")
     pages = [squeeze(pdftotext_page(path, n)) for n in range(1, len(pdf_reader(path).pages) + 1)]
     with (CONTENT / "esim-cancel" / "locales" / f"{language}.po").open("rb") as stream:
-        contexts = [m.context for m in read_po(stream) if m.context and re.fullmatch(r"[^.]+\.[^.]+\.items\.[^.]+\.title",
-                                                                                      m.context)]
+        contexts = [m.context for m in read_po(stream)
+                    if m.context and re.fullmatch(r"[^.]+\.[^.]+\.items\.[^.]+\.title", m.context)]
     assert contexts
     for context in contexts:
         title = squeeze(_translation(language, context))

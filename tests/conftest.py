@@ -27,15 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 
 
-def _bundled_languages() -> tuple[str, ...]:
-    """Every language of the bundled library as the library finds it (sources and catalogs), sorted by tag:
-    a language added to the library is covered by every test parametrized with it."""
+def _bundled_library():  # type: ignore[no-untyped-def]
     from generator.i18n.library import load_library
 
-    return tuple(load_library(CONTENT).languages)
+    return load_library(CONTENT)
 
 
-BUNDLED_LANGUAGES = _bundled_languages()
+# Every language of the bundled library as the library finds it (sources and catalogs), sorted by tag: a language
+# added to the library is covered by every test parametrized with it. GUIDE_VERSIONS: (guide, language) pairs.
+_LIBRARY = _bundled_library()
+BUNDLED_LANGUAGES = tuple(_LIBRARY.languages)
+GUIDE_VERSIONS = sum(len(source.languages) for source in _LIBRARY.guides.values())
 FORMATS = ("handout", "checklist")
 
 

@@ -31,6 +31,7 @@ _LIBRARY = load_library(CONTENT)
 BUNDLED_GUIDES = tuple(sorted(_LIBRARY.guides))
 BUNDLED_LANGUAGES = tuple(_LIBRARY.languages)
 BUNDLED_DOCUMENTS = tuple((guide, language) for guide in BUNDLED_GUIDES for language in _LIBRARY.guides[guide].languages)
+GUIDE_VERSIONS = len(BUNDLED_DOCUMENTS)  # (guide, language) pairs
 FORMATS = ("handout", "checklist")
 
 

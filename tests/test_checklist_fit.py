@@ -97,13 +97,14 @@ def test_large_print_checklist_never_goes_below_18_pt(content_copy: Path, tmp_pa
     assert "even at 18 pt in two columns" in too_long.stderr
 
 
-def test_every_bundled_checklist_fits_one_page_in_large_print(tmp_path: Path) -> None:
-    """Translations run longer than their source: each language's checklist still fits at 18 pt or more."""
+def test_every_bundled_large_print_checklist_fits_one_a4_page(tmp_path: Path) -> None:
+    """Longer words (Russian, Ukrainian) must still fit the 18 pt floor: a translation is written for it."""
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(CONTENT), "-f", "checklist", "--large-print", "-j", "2", "-o", str(out))
+    result = run_cli("build", "--content", str(CONTENT), "-f", "checklist", "--large-print", "-o", str(out))
     assert result.exit_code == 0, result.output
-    for language in BUNDLED_LANGUAGES:
-        assert len(pdf_reader(out / language / "esim-cancel-checklist-large.pdf").pages) == 1, language
+    built = sorted(out.glob("*/esim-cancel-checklist-large.pdf"))
+    assert [path.parent.name for path in built] == sorted(BUNDLED_LANGUAGES)
+    assert all(len(pdf_reader(path).pages) == 1 for path in built)
 
 
 @pytest.mark.parametrize("command", [["--help"], ["check", "--content", str(CONTENT)],

@@ -44,3 +44,22 @@ def test_doctor_checks_every_language_in_its_own_fonts(monkeypatch: pytest.Monke
     persian = next(line for line in result.stdout.splitlines() if line.startswith("PROBLEM  language fa ("))
     assert "ARABIC LETTER" in persian or "ARABIC-INDIC DIGIT" in persian, persian
     assert any(line.startswith("ok       language pt-BR (") for line in result.stdout.splitlines())
+
+
+def test_doctor_checks_each_script_s_letters_not_only_its_font_family() -> None:
+    result = run_cli("doctor")
+    line = next(line for line in result.stdout.splitlines() if " letters of " in line)
+    assert line.startswith("ok ") and {"ru", "uk", "ar", "zh-CN"} <= set(line.split(": ", 1)[1].split())
+
+
+def test_doctor_names_a_script_its_font_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed family without Cyrillic (here Noto Sans Arabic standing in for Ukrainian's stack) is a problem
+    naming the first missing letter, from CLDR's own Ukrainian text."""
+    from generator.cli import doctor
+
+    real = doctor.font_stack
+    monkeypatch.setattr(doctor, "font_stack", lambda tag: ("Noto Sans Arabic",) if tag == "uk" else real(tag))
+    result = run_cli("doctor")
+    assert result.exit_code == 1
+    line = next(line for line in result.stdout.splitlines() if line.startswith("PROBLEM  letters of uk: "))
+    assert "letters of its CLDR names (language, months, days) are in none of Noto Sans Arabic (у U+0443," in line

@@ -16,10 +16,20 @@ EXPECTED_FONTS = {
     "zh-CN": {"Noto-Sans-CJK-SC-Subset"}, "zh-TW": {"Noto-Sans-CJK-TC-Subset"}, "ko": {"Noto-Sans-CJK-KR-Subset"},
     "ar": {"Noto-Sans-Arabic", "Noto-Sans"}, "en": {"Noto-Sans"}, "es": {"Noto-Sans"}, "fr": {"Noto-Sans"},
     "vi": {"Noto-Sans"}, "pt-BR": {"Noto-Sans"}, "fa": {"Noto-Sans-Arabic", "Noto-Sans"},
+    "ru": {"Noto-Sans"}, "uk": {"Noto-Sans"},
 }
+# What the library promises (issue 17); BUNDLED_LANGUAGES is what it has, read from the library.
+PROMISED = {"zh-CN", "zh-TW", "en", "es", "fr", "vi", "ko", "ar", "ru", "uk", "pt-BR", "fa"}
 # Scripts read back in logical order by `pdftotext -raw` (it keeps right-to-left lines in visual order;
 # tests/test_rtl_text.py reads Arabic-script text back in reading order).
 TEXT_CHECKED = [lang for lang in BUNDLED_LANGUAGES if direction(lang) == "ltr"]
+
+
+def pdftotext_page(path: Path, page: int) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
 
 
 def _translation(language: str, context: str) -> str:
@@ -41,6 +51,21 @@ def test_handout_prints_the_translation(built: Built, language: str) -> None:
     text = squeeze(pdftotext(built.pdf(language, "handout")))
     for context in ("title", "cancel.ways.web.steps.1.text", "closing.1.text"):
         assert squeeze(_translation(language, context)) in text, context
+
+
+@pytest.mark.parametrize("language", [lang for lang in TEXT_CHECKED if lang != "zh-CN"])
+def test_a_point_title_stays_with_its_text(built: Built, language: str) -> None:
+    """A bold point title never ends a page while its text starts the next (Ukrainian's "Правила" did)."""
+    path = built.pdf(language, "handout")
+    pages = [squeeze(pdftotext_page(path, n)) for n in range(1, len(pdf_reader(path).pages) + 1)]
+    with (CONTENT / "esim-cancel" / "locales" / f"{language}.po").open("rb") as stream:
+        contexts = [m.context for m in read_po(stream)
+                    if m.context and re.fullmatch(r"[^.]+\.[^.]+\.items\.[^.]+\.title", m.context)]
+    assert contexts
+    for context in contexts:
+        title = squeeze(_translation(language, context))
+        text = squeeze(_translation(language, context.removesuffix(".title") + ".text"))
+        assert any(title + text[:6] in page for page in pages), context
 
 
 @pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
@@ -193,6 +218,10 @@ def test_korean_words_are_not_split(built: Built, format_: str) -> None:
              if (a[-1] + b[0]).strip(".,()‘’“”:") in words and a[-1].strip(".,()‘’“”:") not in words]
     assert split == []
     assert len([line for line in lines if len(line) > 1]) > 5  # words on a line are separated by spaces
+
+
+def test_library_has_every_promised_language() -> None:
+    assert PROMISED <= set(BUNDLED_LANGUAGES)
 
 
 def test_every_language_is_complete() -> None:

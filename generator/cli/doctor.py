@@ -6,14 +6,15 @@ import ctypes.util
 from collections.abc import Iterator
 from importlib import metadata
 
-from generator.content.languages import native_name
+from generator.content.languages import babel_locale, native_name
 from generator.content.numerals import numerals
 from generator.errors import GuidegenError
 from generator.fonts.stacks import font_stack, script_stack
 from generator.fonts.coverage import FontMissing, family_coverage, find_gaps
 
-# One language per script family the bundled templates know.
-_PROBE_LANGUAGES = ("en", "zh-CN", "zh-TW", "zh-HK", "ja", "ko", "ar", "he", "hi", "th", "am", "ka", "hy", "km", "my")
+# One language per script family the bundled templates know (Ukrainian too: і ї ʼ are not Russian letters).
+_PROBE_LANGUAGES = ("en", "ru", "uk", "el", "zh-CN", "zh-TW", "zh-HK", "ja", "ko", "ar", "he", "hi", "th", "am", "ka",
+                    "hy", "km", "my")
 
 
 def diagnose() -> Iterator[tuple[str, bool]]:
@@ -50,6 +51,7 @@ def diagnose() -> Iterator[tuple[str, bool]]:
                 yield f"font {family}: {len(family_coverage(family)):,} characters", True
             except FontMissing as error:
                 yield str(error), False
+    yield from _letters()
     yield from _bundled_languages()
     yield from _printing()
 
@@ -71,6 +73,34 @@ def _bundled_languages() -> Iterator[tuple[str, bool]]:
             yield f"language {tag} ({native_name(tag)}): " + "; ".join(str(gap) for gap in gaps[:3]), False
         else:
             yield f"language {tag} ({native_name(tag)}): letters and digits in {', '.join(script_stack(tag))}", True
+
+
+def _letters() -> Iterator[tuple[str, bool]]:
+    """Each probe language's letters in its own fonts: a family can be installed and still lack a script."""
+    checked = []
+    for language in _PROBE_LANGUAGES:
+        try:
+            gaps = find_gaps([(language, cldr_sample(language))], font_stack(language))
+        except FontMissing:
+            continue  # reported with the fonts
+        if gaps:
+            missing = ", ".join(f"{gap.char} U+{ord(gap.char):04X}" for gap in gaps[:5])
+            yield (f"letters of {language}: {len(gaps)} letters of its CLDR names (language, months, days) "
+                   f"are in none of {', '.join(font_stack(language))} ({missing})"), False
+        else:
+            checked.append(language)
+    if checked:
+        yield f"letters of {len(checked)} languages in their fonts: {' '.join(checked)}", True
+
+
+def cldr_sample(language: str) -> str:
+    """Real text in a language, written by no one here: its name, month and day names from CLDR (Babel)."""
+    locale = babel_locale(language)
+    names = [locale.languages.get(locale.language, "")]
+    for kind in ("format", "stand-alone"):
+        names += locale.months[kind]["wide"].values()
+        names += locale.days[kind]["wide"].values()
+    return " ".join(names)
 
 
 def _printing() -> Iterator[tuple[str, bool]]:

@@ -29,6 +29,17 @@ BUNDLED_LANGUAGES = ("zh-CN", "zh-TW", "en", "es", "fr", "vi", "ko", "ar")
 FORMATS = ("handout", "checklist")
 
 
+def _library_documents() -> tuple[tuple[str, str], ...]:
+    """(guide, language) of every bundled document: each guide of the library in each language it has."""
+    from generator.i18n.library import load_library
+
+    library = load_library(CONTENT)
+    return tuple((source.id, language) for source in library.guides.values() for language in source.languages)
+
+
+DOCUMENTS = _library_documents()
+
+
 @dataclass
 class Built:
     """A built bundled library: where it is and the CLI's output."""

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdffonts, pdftotext, run_cli, squeeze
+from conftest import BUNDLED_LANGUAGES, CONTENT, DOCUMENTS, Built, pdf_reader, pdf_words, pdffonts, pdftotext, run_cli, squeeze
 from generator.content.languages import native_name
 
 EXPECTED_FONTS = {
     # CJK fonts are cut to the document's characters before layout (generator/subsetting.py).
     "zh-CN": {"Noto-Sans-CJK-SC-Subset"}, "zh-TW": {"Noto-Sans-CJK-TC-Subset"}, "ko": {"Noto-Sans-CJK-KR-Subset"},
     "ar": {"Noto-Sans-Arabic", "Noto-Sans"}, "en": {"Noto-Sans"}, "es": {"Noto-Sans"}, "fr": {"Noto-Sans"},
-    "vi": {"Noto-Sans"},
+    "vi": {"Noto-Sans"}, "pt-BR": {"Noto-Sans"}, "ru": {"Noto-Sans"}, "uk": {"Noto-Sans"},
+    "fa": {"Noto-Sans-Arabic", "Noto-Sans"},
 }
 # Scripts read back reliably by pdftotext (Arabic ligatures come back decomposed).
 TEXT_CHECKED = [lang for lang in BUNDLED_LANGUAGES if lang != "ar"]
@@ -42,22 +43,22 @@ def test_handout_prints_the_translation(built: Built, language: str) -> None:
         assert squeeze(_translation(language, context)) in text, context
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+@pytest.mark.parametrize("guide, language", DOCUMENTS)
 @pytest.mark.parametrize("format_", ["handout", "checklist"])
-def test_fonts_follow_the_language(built: Built, language: str, format_: str) -> None:
-    fonts = pdffonts(built.pdf(language, format_))
+def test_fonts_follow_the_language(built: Built, guide: str, language: str, format_: str) -> None:
+    fonts = pdffonts(built.pdf(language, format_, guide))
     families = {f["name"].split("+", 1)[1].removesuffix("-Bold") for f in fonts}
     assert families <= EXPECTED_FONTS[language], families
     assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
-def test_document_language_and_direction(built: Built, language: str) -> None:
+@pytest.mark.parametrize("guide, language", DOCUMENTS)
+def test_document_language_and_direction(built: Built, guide: str, language: str) -> None:
     """/Lang is the language; the page runs in its direction: the running footer's page number
     stands at the end of the line (right in LTR, left in RTL) and the first heading starts at the start."""
     from generator.content.languages import direction
 
-    path = built.pdf(language, "handout")
+    path = built.pdf(language, "handout", guide)
     reader = pdf_reader(path)
     assert reader.trailer["/Root"]["/Lang"] == language
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
@@ -68,12 +69,21 @@ def test_document_language_and_direction(built: Built, language: str) -> None:
     assert len(page_count) == 1, words
     heading_top = min(y for _, _, y in words)
     heading = [x for _, x, y in words if abs(y - heading_top) < 2]
-    if direction(language) == "rtl":
+    if direction(language) == "rtl":  # mirrored: the heading's line ends at the right, however long it is
         assert page_count[0] < width / 3
-        assert max(heading) > width * 2 / 3 and min(heading) > width / 5
+        assert max(_right_edges(path, heading_top)) > width * 4 / 5
     else:
         assert page_count[0] > width * 2 / 3
         assert min(heading) < width / 5
+
+
+def _right_edges(path: Path, top: float) -> list[float]:
+    """Right ends of the words on page 1 whose top is at ``top`` (``pdftotext -bbox``)."""
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    return [float(right) for y, right in re.findall(r'yMin="([\d.]+)" xMax="([\d.]+)"', html) if abs(float(y) - top) < 2]
 
 
 def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]
@@ -183,7 +193,8 @@ def test_every_language_is_complete() -> None:
     result = run_cli("i18n", "status", "--content", str(CONTENT), "--min-percent", "100")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()[1:]]
-    assert {row[1] for row in rows if row[0] == "esim-cancel"} == set(BUNDLED_LANGUAGES)
+    for guide in ("esim-cancel", "number-safety"):
+        assert set(BUNDLED_LANGUAGES) <= {row[1] for row in rows if row[0] == guide}, guide
 
 
 def test_languages_shows_native_names() -> None:
@@ -196,7 +207,8 @@ def test_lang_all_builds_every_language(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(CONTENT), "--lang", "all", "--format", "checklist", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.parent.name for p in out.rglob("*.pdf")) == sorted(BUNDLED_LANGUAGES)
+    assert (sorted((p.parent.name, p.name) for p in out.rglob("*.pdf"))
+            == sorted((language, f"{guide}-checklist.pdf") for guide, language in DOCUMENTS))
 
 
 @pytest.mark.parametrize("environment, served", [

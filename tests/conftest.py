@@ -32,6 +32,12 @@ BUNDLED_GUIDES = tuple(sorted(_LIBRARY.guides))
 BUNDLED_LANGUAGES = tuple(_LIBRARY.languages)
 BUNDLED_DOCUMENTS = tuple((guide, language) for guide in BUNDLED_GUIDES for language in _LIBRARY.guides[guide].languages)
 GUIDE_VERSIONS = len(BUNDLED_DOCUMENTS)  # (guide, language) pairs
+DOCUMENTS = BUNDLED_DOCUMENTS
+
+
+def languages_of(guide: str) -> tuple[str, ...]:
+    """The languages a bundled guide is available in."""
+    return tuple(language for name, language in BUNDLED_DOCUMENTS if name == guide)
 FORMATS = ("handout", "checklist")
 
 

@@ -1,4 +1,4 @@
-"""The bundled guide, built once, opened and checked as a reader would."""
+"""The bundled library, built once, opened and checked as a reader would."""
 
 from __future__ import annotations
 
@@ -6,24 +6,32 @@ import re
 
 import pytest
 
-from conftest import BUNDLED_LANGUAGES, FORMATS, Built, long_date, pdf_reader, pdffonts, pdftotext
+from conftest import BUNDLED_LANGUAGES, DOCUMENTS, FORMATS, Built, long_date, pdf_reader, pdffonts, pdftotext, squeeze
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+def test_every_guide_is_in_every_bundled_language() -> None:
+    """The documents below are the library's: every bundled guide, each in (at least) the bundled languages."""
+    guides = {guide for guide, _ in DOCUMENTS}
+    assert {"esim-cancel", "number-safety"} <= guides
+    for guide in guides:
+        assert set(BUNDLED_LANGUAGES) <= {language for other, language in DOCUMENTS if other == guide}, guide
+
+
+@pytest.mark.parametrize("guide, language", DOCUMENTS)
 @pytest.mark.parametrize("format_", FORMATS)
-def test_every_document_is_built(built: Built, language: str, format_: str) -> None:
-    assert built.pdf(language, format_).is_file()
-    assert f"{language}/esim-cancel-{format_}.pdf" in built.output.replace("\\", "/")
+def test_every_document_is_built(built: Built, guide: str, language: str, format_: str) -> None:
+    assert built.pdf(language, format_, guide).is_file()
+    assert f"{language}/{guide}-{format_}.pdf" in built.output.replace("\\", "/")
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
-def test_checklist_is_exactly_one_page(built: Built, language: str) -> None:
-    assert len(pdf_reader(built.pdf(language, "checklist")).pages) == 1
+@pytest.mark.parametrize("guide, language", DOCUMENTS)
+def test_checklist_is_exactly_one_page(built: Built, guide: str, language: str) -> None:
+    assert len(pdf_reader(built.pdf(language, "checklist", guide)).pages) == 1
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
-def test_handout_has_several_a4_pages(built: Built, language: str) -> None:
-    reader = pdf_reader(built.pdf(language, "handout"))
+@pytest.mark.parametrize("guide, language", DOCUMENTS)
+def test_handout_has_several_a4_pages(built: Built, guide: str, language: str) -> None:
+    reader = pdf_reader(built.pdf(language, "handout", guide))
     assert len(reader.pages) >= 2
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
@@ -149,3 +157,35 @@ def test_subset_cjk_fonts_keep_cids_equal_to_glyph_ids(built: Built, language: s
                 assert cff.charset == [".notdef"] + [f"cid{i:05d}" for i in range(1, len(cff.charset))]
                 checked += 1
     assert checked
+
+
+def _points(guide: str, language: str) -> list[tuple[str, str]]:
+    """(title, text) of every bulleted point with a title, as the document prints them."""
+    from babel.messages.pofile import read_po
+
+    from conftest import CONTENT
+
+    locales = CONTENT / guide / "locales"
+    path = locales / f"{language}.po"
+    with (path if path.exists() else locales / "messages.pot").open("rb") as stream:
+        strings = {m.context: str(m.string or m.id) for m in read_po(stream) if m.context}
+    return [(strings[context].replace("{provider}", "Heyon"),
+             strings[context.removesuffix(".title") + ".text"].replace("{provider}", "Heyon"))
+            for context in strings if ".items." in context and context.endswith(".title")]
+
+
+@pytest.mark.parametrize("guide, language", [(g, lang) for g, lang in DOCUMENTS if lang not in ("ar", "fa")])
+def test_a_point_keeps_its_title_with_its_text(built: Built, guide: str, language: str) -> None:
+    """A point's bold title never stays alone at the foot of a page, its text on the next
+    (it did in the zh-CN number-safety handout)."""
+    import subprocess
+
+    pdf = built.pdf(language, "handout", guide)
+    pages = [squeeze(subprocess.run(["pdftotext", "-raw", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                                    check=True, capture_output=True, text=True).stdout)
+             for n in range(1, len(pdf_reader(pdf).pages) + 1)]
+    points = _points(guide, language)
+    assert points
+    for title, text in points:
+        on = [n for n, page in enumerate(pages) if squeeze(title) + squeeze(text)[:6] in page]
+        assert on, (title, text[:20])

@@ -32,9 +32,10 @@ def _with_groups(content: Path, groups: int, items: int, language: str = "zh-CN"
     shutil.rmtree(content / "esim-cancel" / "locales")
 
 
-def _build(content: Path, out: Path, language: str, paper: str, *extra: str):  # type: ignore[no-untyped-def]
-    return run_cli("build", "--content", str(content), "--lang", language, "-f", "checklist", "--paper", paper,
-                   *extra, "-o", str(out))
+def _build(content: Path, out: Path, language: str, paper: str, *extra: str,  # type: ignore[no-untyped-def]
+           guide: str = "esim-cancel"):
+    return run_cli("build", guide, "--content", str(content), "--lang", language, "-f", "checklist",
+                   "--paper", paper, *extra, "-o", str(out))
 
 
 def _pdf(out: Path, language: str, paper: str) -> Path:
@@ -105,6 +106,19 @@ def test_every_bundled_large_print_checklist_fits_one_a4_page(tmp_path: Path) ->
     built = sorted(out.glob("*/esim-cancel-checklist-large.pdf"))
     assert [path.parent.name for path in built] == sorted(BUNDLED_LANGUAGES)
     assert all(len(pdf_reader(path).pages) == 1 for path in built)
+
+
+def test_large_print_checklists_of_the_library_fit_a_letter_page(tmp_path: Path) -> None:
+    """French is among the wordiest bundled languages and Letter the shortest large page that must fit:
+    every guide's checklist gets there (at 18 pt or more, in two columns if need be)."""
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(CONTENT), "--lang", "fr", "-f", "checklist", "--paper", "letter",
+                     "--large-print", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert [p.name for p in pdfs] == ["esim-cancel-checklist-letter-large.pdf",
+                                      "number-safety-checklist-letter-large.pdf"]
+    assert all(len(pdf_reader(pdf).pages) == 1 for pdf in pdfs)
 
 
 @pytest.mark.parametrize("command", [["--help"], ["check", "--content", str(CONTENT)],

@@ -40,7 +40,7 @@ def test_markup_in_content_prints_literally(content_copy: Path, tmp_path: Path) 
                '<img src=\\"/etc/passwd\\">')
     _set_translation(content_copy / EN_PO, "Choose the number to cancel.", hostile)
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
     assert result.exit_code == 0, result.output
     path = out / "en" / "esim-cancel-handout.pdf"
     text = squeeze(pdftotext(path))
@@ -57,7 +57,7 @@ def test_translation_that_adds_an_address_is_not_printed(content_copy: Path, tmp
     _set_translation(content_copy / EN_PO, "Choose the number to cancel.",
                      '<img src=\\"file:///etc/passwd\\"> or https://evil.example/login')
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
     assert result.exit_code == 1
     assert ("cancel.ways.app.steps.3.text: translation must use the same links as the source and add no address"
             in result.stderr)
@@ -70,7 +70,7 @@ def test_translation_that_adds_an_address_is_not_printed(content_copy: Path, tmp
 def test_template_syntax_in_content_prints_literally(content_copy: Path, tmp_path: Path) -> None:
     _set_translation(content_copy / EN_PO, "Choose the number to cancel.", "{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}")
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
     assert result.exit_code == 0, result.output
     text = squeeze(pdftotext(out / "en" / "esim-cancel-handout.pdf"))
     assert squeeze("{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}") in text
@@ -93,7 +93,7 @@ def test_missing_template_variable_fails_loudly(tmp_path: Path) -> None:
     assert changed != original
     (templates / "checklist.html.j2").write_text(changed, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
+    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
                      "--templates", str(templates), "-o", str(out))
     assert result.exit_code == 1
     assert "no_such_field" in result.output
@@ -139,7 +139,7 @@ def test_fetcher_refuses_everything_outside_templates(tmp_path: Path, counting_s
         original.replace("{% block body %}", f'{{% block head %}}<link rel="stylesheet" href="{url}">{{% endblock %}}'
                                               "{% block body %}", 1), encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
+    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
                      "--templates", str(templates), "-o", str(out))
     assert result.exit_code == 1, result.output
     assert "refused to fetch" in result.stderr
@@ -154,7 +154,7 @@ def test_fetcher_serves_overridden_css(tmp_path: Path) -> None:
     css = (ROOT / "templates" / "guide.css").read_text(encoding="utf-8")
     (templates / "guide.css").write_text(css + "\nh1 { font-size: 40pt; }\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
+    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "-f", "checklist",
                      "--templates", str(templates), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert (out / "en" / "esim-cancel-checklist.pdf").is_file()
@@ -192,7 +192,7 @@ def test_ten_megabyte_file_is_refused(content_copy: Path, tmp_path: Path) -> Non
     with guide.open("a", encoding="utf-8") as stream:
         stream.write("# " + "x" * 10_000_000 + "\n")
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content_copy), "-o", str(out))
+    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "-o", str(out))
     assert result.exit_code == 1
     assert "the limit is 1,000,000" in result.stderr
     assert _tree(out) == {}
@@ -231,7 +231,7 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
     out.mkdir()
     # root ignores permission bits, so block the language folder with a file instead.
     (out / "en").write_text("not a folder")
-    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "checklist", "-o", str(out))
+    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "-f", "checklist", "-o", str(out))
     assert result.exit_code == 1
     assert "cannot write" in result.stderr
     assert "Traceback" not in result.output
@@ -250,7 +250,7 @@ def test_runaway_render_is_stopped_and_others_go_on(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(pdf.Renderer, "layout", slow_for_handouts)
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(CONTENT), "--lang", "en", "--timeout", "0.5", "-o", str(out))
+    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "--timeout", "0.5", "-o", str(out))
     assert result.exit_code == 1
     assert "stopped after 0.5 s" in result.stderr
     assert (out / "en" / "esim-cancel-checklist.pdf").is_file()
@@ -259,14 +259,14 @@ def test_runaway_render_is_stopped_and_others_go_on(tmp_path: Path, monkeypatch:
 
 def test_interrupted_build_keeps_previous_pdf(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = run_cli("build", "--content", str(CONTENT), "--lang", "en", "-f", "handout", "-o", str(out))
+    first = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "-f", "handout", "-o", str(out))
     assert first.exit_code == 0
     handout = "en/esim-cancel-handout.pdf"
     before = _tree(out)
     assert handout in before
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}  # makes a new PDF differ from the old one
     for finished_first in (1, 4):
-        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(CONTENT),
+        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "esim-cancel", "--content", str(CONTENT),
                                     "--force", "--paper", "a4", "--paper", "letter", "--paper", "a5", "-j", "2",
                                     "-o", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert process.stdout is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdffonts, pdftotext, run_cli, squeeze
+from conftest import BUNDLED_LANGUAGES, CONTENT, DOCUMENTS, Built, pdf_reader, pdf_words, pdffonts, pdftotext, run_cli, squeeze
 from generator.content.languages import direction, native_name
 
 EXPECTED_FONTS = {
@@ -68,10 +68,10 @@ def test_a_point_title_stays_with_its_text(built: Built, language: str) -> None:
         assert any(title + text[:6] in page for page in pages), context
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+@pytest.mark.parametrize("guide, language", DOCUMENTS)
 @pytest.mark.parametrize("format_", ["handout", "checklist"])
-def test_fonts_follow_the_language(built: Built, language: str, format_: str) -> None:
-    fonts = pdffonts(built.pdf(language, format_))
+def test_fonts_follow_the_language(built: Built, guide: str, language: str, format_: str) -> None:
+    fonts = pdffonts(built.pdf(language, format_, guide))
     families = {f["name"].split("+", 1)[1].removesuffix("-Bold") for f in fonts}
     allowed = set(EXPECTED_FONTS[language])
     if format_ == "handout":  # "Also available in": the other languages' names, each in its own fonts
@@ -81,13 +81,13 @@ def test_fonts_follow_the_language(built: Built, language: str, format_: str) ->
     assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
-def test_document_language_and_direction(built: Built, language: str) -> None:
+@pytest.mark.parametrize("guide, language", DOCUMENTS)
+def test_document_language_and_direction(built: Built, guide: str, language: str) -> None:
     """/Lang is the language; the page runs in its direction: the running footer's page number
     stands at the end of the line (right in LTR, left in RTL) and the first heading starts at the start."""
     from generator.content.languages import direction
 
-    path = built.pdf(language, "handout")
+    path = built.pdf(language, "handout", guide)
     reader = pdf_reader(path)
     assert reader.trailer["/Root"]["/Lang"] == language
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
@@ -115,6 +115,15 @@ def _word_boxes(path: Path) -> list[tuple[float, float, float]]:
                           check=True, capture_output=True, text=True).stdout
     return [(float(left), float(top), float(right)) for left, top, right in
             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"', html)]
+
+
+def _right_edges(path: Path, top: float) -> list[float]:
+    """Right ends of the words on page 1 whose top is at ``top`` (``pdftotext -bbox``)."""
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    return [float(right) for y, right in re.findall(r'yMin="([\d.]+)" xMax="([\d.]+)"', html) if abs(float(y) - top) < 2]
 
 
 def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]
@@ -228,7 +237,8 @@ def test_every_language_is_complete() -> None:
     result = run_cli("i18n", "status", "--content", str(CONTENT), "--min-percent", "100")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()[1:]]
-    assert {row[1] for row in rows if row[0] == "esim-cancel"} == set(BUNDLED_LANGUAGES)
+    for guide in ("esim-cancel", "number-safety"):
+        assert set(BUNDLED_LANGUAGES) <= {row[1] for row in rows if row[0] == guide}, guide
 
 
 def test_languages_shows_native_names() -> None:
@@ -241,7 +251,8 @@ def test_lang_all_builds_every_language(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(CONTENT), "--lang", "all", "--format", "checklist", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.parent.name for p in out.rglob("*.pdf")) == sorted(BUNDLED_LANGUAGES)
+    assert (sorted((p.parent.name, p.name) for p in out.rglob("*.pdf"))
+            == sorted((language, f"{guide}-checklist.pdf") for guide, language in DOCUMENTS))
 
 
 @pytest.mark.parametrize("environment, served", [

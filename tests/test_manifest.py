@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, GUIDE_VERSIONS, run_cli
+from conftest import CONTENT, languages_of, run_cli
 
 MANIFEST = ".guidegen-cache.json"
 ONE = ("-l", "en", "-f", "checklist")
 
 
 def _build(out: Path, *extra: str, content: Path = CONTENT):  # type: ignore[no-untyped-def]
-    return run_cli("build", "--content", str(content), *ONE, "-o", str(out), *extra)
+    return run_cli("build", "esim-cancel", "--content", str(content), *ONE, "-o", str(out), *extra)
 
 
 DAMAGE = {
@@ -110,14 +110,14 @@ def test_the_record_of_the_last_writer_stands(tmp_path: Path) -> None:
 
 def test_concurrent_forced_builds_forget_nothing(tmp_path: Path) -> None:
     """Two builds of every bundled document into one folder at once; a third finds every one up to date."""
-    documents = GUIDE_VERSIONS * 2  # handout and checklist
+    documents = 2 * len(languages_of("esim-cancel"))  # handout and checklist
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "generator", "build", "--content", str(CONTENT), "--force", "-j", "2",
+    command = [sys.executable, "-m", "generator", "build", "esim-cancel", "--content", str(CONTENT), "--force", "-j", "2",
                "-q", "-o", str(out)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     for run in runs:
         stdout, stderr = run.communicate(timeout=300)
         assert run.returncode == 0, stdout + stderr
         assert f"{documents} built" in stdout
-    third = run_cli("build", "--content", str(CONTENT), "-o", str(out))
+    third = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-o", str(out))
     assert f"0 built, {documents} up to date, 0 failed" in third.stdout, third.output

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, GUIDE_VERSIONS, run_cli
+from conftest import CONTENT, languages_of, run_cli
 
 EN_PO = Path("esim-cancel") / "locales" / "en.po"
 
@@ -32,8 +32,8 @@ def _leftovers(folder: Path) -> list[str]:
 
 def test_parallel_build_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    one = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh", "-j", "1", "-o", str(serial))
-    two = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh", "-j", "2", "-o", str(parallel))
+    one = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh", "-j", "1", "-o", str(serial))
+    two = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh", "-j", "2", "-o", str(parallel))
     assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
     assert "6 built, 0 up to date, 0 failed" in two.stdout
     assert {k: v[1] for k, v in _stamps(serial).items()} == {k: v[1] for k, v in _stamps(parallel).items()}
@@ -45,7 +45,7 @@ def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path, mon
     from generator.build import outputs
 
     out = tmp_path / "out"
-    first = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-o", str(out))
+    first = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-o", str(out))
     assert first.exit_code == 0, first.output
     before = _stamps(out)
     victim = out / "en" / "esim-cancel-handout.pdf"
@@ -60,7 +60,7 @@ def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path, mon
 
     monkeypatch.setattr(build, "write_atomic", die_halfway)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the new PDFs differ from the old ones
-    result = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-j", "2", "-o", str(out))
+    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-j", "2", "-o", str(out))
     assert result.exit_code == 1
     assert "en/esim-cancel-handout: the worker process died while building it (killed by SIGKILL)" in result.stderr
     assert "3 built, 0 up to date, 1 failed" in result.stdout
@@ -82,7 +82,7 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers")
 def test_real_sigkill_of_a_worker_process(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(CONTENT), "-j", "2",
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "esim-cancel", "--content", str(CONTENT), "-j", "2",
                                 "--paper", "a4", "--paper", "letter", "-o", str(out)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -96,22 +96,22 @@ def test_real_sigkill_of_a_worker_process(tmp_path: Path) -> None:
     assert process.returncode == 1, (stdout, stderr)
     assert b"killed by SIGKILL" in stderr
     assert b"Traceback" not in stderr
-    documents = GUIDE_VERSIONS * 2 * 2  # formats × papers
+    documents = len(languages_of("esim-cancel")) * 2 * 2  # formats × papers
     assert f"{documents - 1} built, 0 up to date, 1 failed".encode() in stdout
     assert _leftovers(out) == []
     for path in out.rglob("*.pdf"):
         assert path.read_bytes().rstrip().endswith(b"%%EOF")
     # The next build makes only the missing document.
-    again = run_cli("build", "--content", str(CONTENT), "--paper", "a4", "--paper", "letter", "-o", str(out))
+    again = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--paper", "a4", "--paper", "letter", "-o", str(out))
     assert again.exit_code == 0, again.output
     assert f"1 built, {documents - 1} up to date, 0 failed" in again.stdout
 
 
 def test_nothing_changed_rewrites_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out)).exit_code == 0
+    assert run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out)).exit_code == 0
     before = _stamps(out)
-    again = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out))
+    again = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out))
     assert again.exit_code == 0
     assert "0 built, 4 up to date, 0 failed" in again.stdout
     assert _stamps(out) == before
@@ -119,7 +119,7 @@ def test_nothing_changed_rewrites_nothing(tmp_path: Path) -> None:
 
 def test_one_changed_string_rebuilds_only_its_language(content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ("build", "--content", str(content_copy), "-l", "en", "-l", "fr", "-l", "vi", "-o", str(out))
+    args = ("build", "esim-cancel", "--content", str(content_copy), "-l", "en", "-l", "fr", "-l", "vi", "-o", str(out))
     assert run_cli(*args).exit_code == 0
     before = _stamps(out)
     po = content_copy / EN_PO
@@ -140,7 +140,7 @@ def test_what_invalidates_a_document(tmp_path: Path, change: str, monkeypatch: p
     out = tmp_path / "out"
     templates = tmp_path / "templates"
     templates.mkdir()
-    base = ("build", "--content", str(CONTENT), "-l", "en", "-f", "checklist", "--templates", str(templates),
+    base = ("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-f", "checklist", "--templates", str(templates),
             "-o", str(out))
     assert run_cli(*base).exit_code == 0
     pdf = out / "en" / "esim-cancel-checklist.pdf"
@@ -163,10 +163,10 @@ def test_what_invalidates_a_document(tmp_path: Path, change: str, monkeypatch: p
 
 
 def test_shards_together_make_the_whole_list_without_overlap(tmp_path: Path) -> None:
-    args = ("build", "--content", str(CONTENT), "--paper", "a4", "--paper", "letter", "--list-jobs",
+    args = ("build", "esim-cancel", "--content", str(CONTENT), "--paper", "a4", "--paper", "letter", "--list-jobs",
             "-o", str(tmp_path / "out"))
     full = [json.loads(line) for line in run_cli(*args).stdout.splitlines()]
-    assert len(full) == GUIDE_VERSIONS * 2 * 2
+    assert len(full) == len(languages_of("esim-cancel")) * 2 * 2
     assert set(full[0]) >= {"guide", "language", "format", "paper", "large_print", "booklet", "output"}
     shards = [[json.loads(line) for line in run_cli(*args, "--shard", f"{k}/3").stdout.splitlines()] for k in (1, 2, 3)]
     outputs = [job["output"] for shard in shards for job in shard]
@@ -178,7 +178,7 @@ def test_shards_together_make_the_whole_list_without_overlap(tmp_path: Path) -> 
 def test_shards_build_the_full_set(tmp_path: Path) -> None:
     out = tmp_path / "out"
     for k in (1, 2):
-        result = run_cli("build", "--content", str(CONTENT), "-l", "en", "-l", "es", "-l", "vi", "--shard", f"{k}/2",
+        result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "es", "-l", "vi", "--shard", f"{k}/2",
                          "-o", str(out))
         assert result.exit_code == 0, result.output
         assert "3 built" in result.stdout
@@ -187,7 +187,7 @@ def test_shards_build_the_full_set(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["0/3", "4/3", "1", "a/b", "1/0"])
 def test_bad_shard_is_a_usage_error(value: str) -> None:
-    result = run_cli("build", "--content", str(CONTENT), "--shard", value, "--list-jobs")
+    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--shard", value, "--list-jobs")
     assert result.exit_code == 2
     assert "--shard" in result.output
     assert "Traceback" not in result.output
@@ -212,22 +212,22 @@ def test_progress_bar_on_a_terminal() -> None:
 
 def test_quiet_and_verbose(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    quiet = run_cli("build", "--content", str(CONTENT), "-l", "en", "-q", "-o", str(out))
+    quiet = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-q", "-o", str(out))
     assert quiet.exit_code == 0
     assert quiet.stdout.splitlines()[0].startswith("2 built, 0 up to date, 0 failed")
     assert len(quiet.stdout.splitlines()) == 1
-    verbose = run_cli("build", "--content", str(CONTENT), "-l", "en", "-v", "-o", str(out))
+    verbose = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-v", "-o", str(out))
     assert verbose.stdout.count("(up to date)") == 2
 
 
 def test_up_to_date_build_loads_no_rendering_stack(tmp_path: Path) -> None:
     """Skipping up-to-date documents must stay cheap: no WeasyPrint, no Jinja, no fonts subsetter."""
     out = tmp_path / "out"
-    assert run_cli("build", "--content", str(CONTENT), "-l", "en", "-o", str(out)).exit_code == 0
+    assert run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-o", str(out)).exit_code == 0
     code = ("import sys; from generator.cli.main import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'jinja2', 'uharfbuzz')))")
-    result = subprocess.run([sys.executable, "-c", code, "build", "--content", str(CONTENT), "-l", "en",
+    result = subprocess.run([sys.executable, "-c", code, "build", "esim-cancel", "--content", str(CONTENT), "-l", "en",
                              "-o", str(out)], capture_output=True, text=True)
     assert "0 built, 2 up to date, 0 failed" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
@@ -257,7 +257,7 @@ def test_workers_die_with_their_parent(tmp_path: Path, signum: int, pdeathsig: b
     """
     out = tmp_path / "out"
     start = ["-m", "generator"] if pdeathsig else ["-c", _WITHOUT_PDEATHSIG]
-    process = subprocess.Popen([sys.executable, *start, "build", "--content", str(CONTENT), "-j", "2",
+    process = subprocess.Popen([sys.executable, *start, "build", "esim-cancel", "--content", str(CONTENT), "-j", "2",
                                 "--paper", "a4", "--paper", "letter", "-o", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

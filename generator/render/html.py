@@ -32,6 +32,7 @@ from generator.content.links import readable_url
 from generator.content.messages import iter_messages
 from generator.content.params import fill
 from generator.render.qr import qr_resource
+from generator.render.record import RecordLines
 from generator.fonts.subsetting import SUFFIX, printed_characters, subset_faces
 from generator.content.snapshot import Folder, TemplateFiles
 from generator.render.templates import Templates
@@ -134,11 +135,13 @@ def _asset_url(assets: Folder | None, name: str) -> str:
 
 
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
-                *, font_size_pt: float | None = None, columns: int = 1, ui: UiStrings | None = None,
+                *, font_size_pt: float | None = None, columns: int = 1, record: RecordLines | None = None,
+                ui: UiStrings | None = None,
                 assets_dir: Path | Folder | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
                 brand: LoadedBrand | None = None, files: TemplateFiles | None = None) -> RenderedHtml:
     """The HTML of one document; ``font_size_pt`` and ``columns`` set the checklist's type size and columns,
-    ``duplex_pad`` adds a blank last page.
+    ``record`` the write-in lines of its record (printed only with a type size), ``duplex_pad`` adds a blank
+    last page.
 
     ``brand`` adds an organisation's name, logo, accent colour and contact line.
     Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
@@ -183,6 +186,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "generator": f"guidegen {__version__}",
             "revision": format_date(guide.revision, format="long", locale=locale),
             "font_size": font_size_pt,
+            "record": record if font_size_pt else None,
             "duplex_pad": duplex_pad,
         },
         "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore",

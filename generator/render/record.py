@@ -3,12 +3,13 @@
 A record is laid out first at its least (each field's own ``lines``, a line every
 ``PITCH_EM``); once the checklist's type size is chosen, the room left on the page
 is shared out as more lines, as many for every field, and what is still left
-widens the pitch (up to half as much again), so the last line ends near the bottom
-margin.
+widens the pitch (up to half as much again; past that, the first fields get one
+line more), so the last line ends near the bottom margin.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from generator.content.model import Record
@@ -32,11 +33,17 @@ def least(record: Record, font_size_pt: float) -> RecordLines:
 
 
 def stretched(record: Record, font_size_pt: float, free_pt: float) -> RecordLines:
-    """The record taking ``free_pt`` more points than at its least: whole lines first, then a wider pitch."""
+    """The record taking ``free_pt`` more points than at its least: as many more lines for every field, then a
+    wider pitch; when that would pass ``MAX_STRETCH``, one more line for the first fields instead."""
     base = least(record, font_size_pt)
     room = max(0.0, free_pt - SAFETY_PT)
-    rounds = int(room // (base.pitch_pt * len(base.lines)))  # every field gets as many more lines
+    fields = len(base.lines)
+    rounds = int(room // (base.pitch_pt * fields))
     lines = [count + rounds for count in base.lines]
-    total = sum(lines)
-    pitch = base.pitch_pt + (room - rounds * len(lines) * base.pitch_pt) / total
-    return RecordLines(tuple(lines), round(min(pitch, base.pitch_pt * MAX_STRETCH) - 0.005, 2))
+    left = room - rounds * fields * base.pitch_pt
+    if left / sum(lines) > base.pitch_pt * (MAX_STRETCH - 1):
+        extra = int(left // base.pitch_pt)
+        lines = [count + (index < extra) for index, count in enumerate(lines)]
+        left -= extra * base.pitch_pt
+    pitch = min(base.pitch_pt + left / sum(lines), base.pitch_pt * MAX_STRETCH)
+    return RecordLines(tuple(lines), math.floor(pitch * 100) / 100)

@@ -6,6 +6,7 @@ import math
 import re
 import shutil
 import subprocess
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -287,3 +288,77 @@ def test_record_lines_take_the_room_evenly() -> None:
         assert free - base.pitch_pt < added <= free or free < base.pitch_pt  # takes the room, never more
         if free >= 3 * base.pitch_pt * 2:
             assert min(more.lines) >= 2
+
+
+# Headings never put a lone word (or a lone Chinese character) on a line of their own.
+
+_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _heading_lines(pdf: Path) -> list[list[str]]:
+    """The lines of every multi-line heading: runs of text set larger than the page's body text, grouped
+    into headings by size and line spacing."""
+    found: list[list[str]] = []
+    for page in pdf_reader(pdf).pages:
+        runs: list[tuple[float, float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if text.strip():
+                runs.append((round(size * abs(tm[3] or 1), 2), round(tm[5], 1), text))
+
+        page.extract_text(visitor_text=visit)
+        if not runs:
+            continue
+        sizes: Counter[float] = Counter()
+        for size, _, text in runs:
+            sizes[size] += len(text)
+        body = sizes.most_common(1)[0][0]
+        lines: dict[tuple[float, float], str] = {}
+        for size, y, text in runs:
+            if size >= body * 1.15:
+                lines[(size, y)] = lines.get((size, y), "") + " " + text
+        headings: list[list[tuple[float, float]]] = []
+        for key in lines:
+            last = headings[-1][-1] if headings else None
+            if last and last[0] == key[0] and abs(abs(last[1] - key[1]) - key[0] * 1.25) < key[0] * 0.3:
+                headings[-1].append(key)
+            else:
+                headings.append([key])
+        found += [[lines[key] for key in heading] for heading in headings if len(heading) > 1]
+    return found
+
+
+def _lone(line: str) -> bool:
+    if _HAN_KANA.search(line):
+        return len([c for c in line if not unicodedata.category(c).startswith(("P", "Z"))]) < 2
+    return len(line.split()) < 2
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every bundled handout on A5, in large print and as an A5 booklet; large-print checklists on Letter
+    (where French is too long for one page: that failure is the fitting's, tested elsewhere)."""
+    out = tmp_path_factory.mktemp("handouts")
+    for options in (["--paper", "a5"], ["--large-print"], ["--booklet"]):
+        result = run_cli("build", "--content", str(CONTENT), "-f", "handout", *options, "-o", str(out))
+        assert result.exit_code == 0, result.output
+    letter = run_cli("build", "--content", str(CONTENT), "-f", "checklist", "--large-print", "--paper", "letter",
+                     "-o", str(out))
+    failures = [line for line in letter.output.splitlines() if line.startswith("failed")]
+    assert all("does not fit on one page" in line for line in failures), letter.output
+    assert len(failures) <= 1
+    return out
+
+
+@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+def test_headings_never_leave_a_word_alone_on_a_line(built: Built, papers: tuple[Path, str], handouts: Path,
+                                                     language: str) -> None:
+    pdfs = [built.pdf(language, "handout"), built.pdf(language, "checklist"),
+            *sorted((papers[0] / language).glob("*.pdf")), *sorted((handouts / language).glob("*.pdf"))]
+    assert len(pdfs) >= 8
+    multi_line = 0
+    for pdf in pdfs:
+        for lines in _heading_lines(pdf):
+            multi_line += 1
+            assert not any(_lone(line) for line in lines), (pdf.name, lines)
+    assert multi_line  # the check saw headings that wrap

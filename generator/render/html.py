@@ -193,7 +193,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
                                          links=guide.links, parentheses="（）" if is_cjk(language) else "()"),
         "heading": lambda text: render_inline(no_lone_last_word(text), params,
                                               keep_words=maximize(language).script == "Kore", links=guide.links,
-                                              parentheses="（）" if is_cjk(language) else "()"),
+                                              parentheses="（）" if is_cjk(language) else "()", heading=True),
         "qr": lambda name: _qr(guide.links, name, resources),
         "readable_url": readable_url,
         "plain": lambda text: plain_text(text, params),

@@ -25,13 +25,16 @@ from generator.content.loader import load_guide
 from generator.errors import GuidegenError, display_path
 from generator.fonts.stacks import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
 from generator.fonts.coverage import find_printed_gaps
+from generator.build.fitting import largest_fitting
 from generator.build.jobs import Job, JobResult
+from generator.content.model import Record
 from generator.content.languages import direction
 from generator.i18n.library import Library
 from generator.i18n.localize import Fallback, LocalizedGuide, localize
 from generator.i18n.usability import INVALID
 from generator.build.outputs import write_atomic
 from generator.render.html import DocumentOptions, RenderedHtml, Templates, render_html
+from generator.render.record import RecordLines, least as least_record, stretched as stretched_record
 from generator.i18n.template_strings import load_ui_strings
 
 if TYPE_CHECKING:
@@ -39,8 +42,8 @@ if TYPE_CHECKING:
     from generator.content.snapshot import DocumentInputs
 
 ALSO_CLASS = "also-available"  # the handout's closing line naming the other languages (handout.html.j2)
-CHECKLIST_START_PT = 14.0
-CHECKLIST_STEP_PT = 0.5
+CHECKLIST_START_PT = 14.0  # the first size tried: most checklists fit at once
+CHECKLIST_TOP_PT = 18.0  # a short checklist grows up to the large-print body size
 LARGE_CHECKLIST_START_PT = 20.0
 LARGE_PRINT_FLOOR_PT = 18.0  # large print never goes below 18 pt
 _KEPT_PARSES = 16  # parsed guides and catalogs kept by a Builder
@@ -186,7 +189,8 @@ class Builder:
         html = partial(render_html, localized, options, self.templates, ui=ui, assets_dir=inputs.assets,
                        subset_fonts=True, brand=self.brand, files=inputs.templates, also_available=also)
         if job.format == "checklist":
-            layout = self._fit_checklist(html, localized.language, options, result, inputs)
+            layout = self._fit_checklist(html, localized.language, options, result, inputs,
+                                         localized.guide.checklist.record)
         else:
             rendered = html()
             check_glyphs(rendered)
@@ -245,24 +249,44 @@ class Builder:
         return self.renderer.layout(rendered.html, folders, rendered.resources, inputs.templates)
 
     def _fit_checklist(self, html: Callable[..., RenderedHtml], language: str, options: DocumentOptions,
-                       result: JobResult, inputs: DocumentInputs) -> Layout:
-        """Lay out the checklist on one page: the largest type that fits, down to the floor;
-        then the same in two columns; else fail, saying by how much it is over."""
+                       result: JobResult, inputs: DocumentInputs, record: Record | None) -> Layout:
+        """Lay out the checklist on one page: the largest type that fits (from the floor up to the large-print
+        size), with its record's write-in lines at their least; then the same in two columns; else fail,
+        saying by how much it is over. The record's lines then take the room that is left. A record that
+        leaves no room for the check items at the floor is left out (``result.record_left_out``): the
+        checks come first."""
         large = options.print.large_print
         start = LARGE_CHECKLIST_START_PT if large else CHECKLIST_START_PT
         floor = LARGE_PRINT_FLOOR_PT if large else (CJK_FLOOR_PT if is_cjk(language) else LATIN_FLOOR_PT)
-        sizes = [start - CHECKLIST_STEP_PT * i for i in range(int((start - floor) / CHECKLIST_STEP_PT + 1e-9) + 1)]
-        overflow = float("inf")  # the least overflow seen: how much shorter the checklist must get
-        for columns in (1, 2):
-            for size in sizes:
-                rendered = html(font_size_pt=size, columns=columns)
-                if size == start and columns == 1:
-                    check_glyphs(rendered)
-                layout = self._layout(rendered, inputs)
-                if layout.pages == 1:
-                    result.font_size, result.columns = size, columns
-                    return layout
-                overflow = min(overflow, layout.overflow)
+        top = LARGE_CHECKLIST_START_PT if large else CHECKLIST_TOP_PT
+        checked = False
+
+        def lay_out(size: float, columns: int, shown: Record | None, lines: RecordLines | None = None) -> Layout:
+            nonlocal checked
+            rendered = html(font_size_pt=size, columns=columns,
+                            record=lines or (least_record(shown, size) if shown else None))
+            if not checked:
+                check_glyphs(rendered)
+                checked = True
+            return self._layout(rendered, inputs)
+
+        overflow = float("inf")
+        for with_record in ([record, None] if record else [None]):
+            for columns in (1, 2):
+                fit = largest_fitting(lambda size, c=columns, r=with_record: lay_out(size, c, r),
+                                      start, floor, top, columns)
+                if fit.size is None or fit.layout is None:
+                    overflow = min(overflow, fit.overflow)
+                    continue
+                result.font_size, result.columns = fit.size, columns
+                result.record_left_out = record is not None and with_record is None
+                if with_record is None:
+                    return fit.layout
+                more = stretched_record(with_record, fit.size, fit.layout.free_pt)
+                if more == least_record(with_record, fit.size):
+                    return fit.layout
+                layout = lay_out(fit.size, columns, with_record, more)
+                return layout if layout.pages == 1 else lay_out(fit.size, columns, with_record)
         raise GuidegenError(
-            f"checklist does not fit on one page even at {sizes[-1]:g} pt in two columns: "
+            f"checklist does not fit on one page even at {floor:g} pt in two columns: "
             f"{overflow:.0%} of a page too much; shorten or remove items")

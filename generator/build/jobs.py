@@ -63,6 +63,7 @@ class JobResult:
     warnings: list[str] = field(default_factory=list)  # logged by WeasyPrint
     seconds: float = 0.0  # how long it took, to schedule the slowest first next time
     columns: int = 1  # a checklist that only fits in two
+    record_left_out: bool = False  # a checklist whose record found no room on its one page
     sheets: int = 0  # of an imposed booklet
     key: str = ""  # the cache key of the inputs it was rendered from (see snapshot, cache)
     stamp: dict[str, int] | None = None  # size and mtime_ns of the file as written

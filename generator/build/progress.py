@@ -30,6 +30,8 @@ def describe(result: JobResult) -> str:
         parts.append(f"{result.font_size:g} pt")
     if result.columns == 2:
         parts.append("two columns")
+    if result.record_left_out:
+        parts.append("without its record")
     if result.sheets:
         parts.append(f"booklet of {result.sheets} sheet{'s' if result.sheets != 1 else ''}")
     return ", ".join(parts)
@@ -94,6 +96,9 @@ class Reporter:
                        f"({fallback.reason}); the reader may not understand it", err=True)
         for message in result.warnings:
             self._line(f"warning: {label}: WeasyPrint: {message}", err=True)
+        if result.record_left_out:
+            self._line(f"warning: {label}: no room for the checklist's record (write-in lines) on its one page; "
+                       "printed without it", err=True)
         if result.ui_missing:
             self._line(f"warning: {label}: template strings not translated: {', '.join(result.ui_missing)}", err=True)
 

@@ -155,6 +155,12 @@ def problem_from(loaded: LoadedYaml, error: Any) -> Problem:
         message = f"{field}: has {error['ctx']['actual_length']} items; at most {error['ctx']['max_length']} are allowed"
     elif kind == "string_too_long":
         message = f"{field}: text is {len(error['input']):,} characters; at most {error['ctx']['max_length']:,} are allowed"
+    elif kind == "less_than_equal":
+        message = f"{field}: is {error['input']}; at most {error['ctx']['le']} is allowed"
+    elif kind == "greater_than_equal":
+        message = f"{field}: is {error['input']}; at least {error['ctx']['ge']} is needed"
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        message = f"{field}: expected a whole number, found '{error['input']}'"
     elif kind == "string_pattern_mismatch" and path and path[-1] == "id":
         message = f"{field}: '{error['input']}' is not a valid id (lowercase letters, digits and single hyphens)"
     else:

@@ -21,6 +21,8 @@ MAX_TEXT = 2_000  # characters in one translatable string
 MAX_ITEMS = 40  # entries in any one list
 MAX_CHECK_ITEMS = 9  # a checklist group holds fewer than 10 items
 MAX_BLOCKS = 200
+MAX_RECORD_FIELDS = 6  # write-in fields of a checklist's record
+MAX_RECORD_LINES = 4  # lines a record field asks for at least
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARAM_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -166,9 +168,35 @@ class CheckGroup(Strict):
     items: Annotated[list[CheckItem], Field(min_length=1, max_length=MAX_CHECK_ITEMS)]
 
 
+class RecordField(Strict):
+    """A labelled write-in line of the checklist's record (a date, a reference number)."""
+
+    id: Id
+    label: Text
+    lines: Annotated[int, Field(ge=1, le=MAX_RECORD_LINES)] = 1
+
+
+class Record(Strict):
+    """Write-in lines under the checklist, so the printed page is also the reader's record."""
+
+    title: Text
+    fields: Annotated[list[RecordField], Field(min_length=1, max_length=MAX_RECORD_FIELDS)]
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_ids(cls, fields: list[RecordField]) -> list[RecordField]:
+        seen: set[str] = set()
+        for entry in fields:
+            if entry.id in seen:
+                raise ValueError(f"two fields have the id '{entry.id}'")
+            seen.add(entry.id)
+        return fields
+
+
 class Checklist(Strict):
     title: Text
     groups: Annotated[list[CheckGroup], Field(min_length=1, max_length=6)]
+    record: Record | None = None
 
 
 class Guide(Strict):
@@ -194,14 +222,14 @@ class Guide(Strict):
         return value
 
 
-TEXT_FIELDS = ("title", "summary", "intro", "text", "note", "alt", "caption")
+TEXT_FIELDS = ("title", "summary", "intro", "text", "note", "alt", "caption", "label")
 """Fields whose strings are translatable, in the order they appear in a block."""
 
 
 def known_keys() -> set[str]:
     """Every key the format knows, for "did you mean" suggestions."""
     keys: set[str] = set()
-    for model in (Guide, Checklist, CheckGroup, CheckItem, Section, Paragraph, BulletList, ListItem,
-                  Procedure, Step, Alternatives, Alternative, Callout, Image, QrCode):
+    for model in (Guide, Checklist, CheckGroup, CheckItem, Record, RecordField, Section, Paragraph, BulletList,
+                  ListItem, Procedure, Step, Alternatives, Alternative, Callout, Image, QrCode):
         keys.update(model.model_fields)
     return keys

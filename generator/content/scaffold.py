@@ -106,6 +106,13 @@ checklist:                     # the one-page checklist: short imperative items,
       title: <Afterwards>
       items:
         - <Check that it worked>
+  record:                      # optional: write-in lines that take the room left on the page
+    title: <My record>
+    fields:                    # a short label each; lines: 2 gives a field two lines at least
+      - id: sent
+        label: <Date sent>
+      - id: reference
+        label: <Reference number>
 """
 
 

@@ -28,6 +28,9 @@ _TYPES: dict[str, str] = {
     "Checklist": "The one-page checklist: short imperative items, the most important first.",
     "CheckGroup": "A group of check items under a heading: 1 to 9 items (keep it to 7).",
     "CheckItemObject": "A check item written as a mapping (to give it an id).",
+    "Record": "Write-in lines printed under the checklist, sized to the room left on the page, so the printed "
+              "checklist is also the reader's record (dates, reference numbers).",
+    "RecordField": "One write-in field: a short label and a ruled line (or more) to write on.",
 }
 
 # Field → (description, example). A field documented per entry type overrides the shared one.
@@ -70,7 +73,14 @@ _FIELDS_OF: dict[str, dict[str, tuple[str, Any]]] = {
     "Alternatives": {"options": ("The ways, each a titled procedure starting with '- id: …'.",
                                  [{"id": "app", "title": "In the app", "steps": ["Open the app."]}])},
     "Checklist": {"groups": ("Up to 6 groups of check items.", [{"id": "before", "title": "Before",
-                                                                 "items": ["Back up your contacts"]}])},
+                                                                 "items": ["Back up your contacts"]}]),
+                  "record": ("Optional: write-in lines under the checklist that take the room left on the page.",
+                             {"title": "My record", "fields": [{"id": "sent", "label": "Date sent"}]})},
+    "Record": {"title": ("The record's heading.", "My record"),
+               "fields": ("Up to 6 write-in fields, in order, each starting with '- id: …'.",
+                          [{"id": "sent", "label": "Date sent"}, {"id": "reference", "label": "Reference number"}])},
+    "RecordField": {"label": ("What to write on the line, in a few words.", "Reference number"),
+                    "lines": ("Ruled lines this field gets at least (1 to 4); room left on the page adds more.", 1)},
 }
 
 

@@ -33,6 +33,7 @@ from generator.content.links import readable_url
 from generator.content.messages import Message, iter_messages
 from generator.content.params import fill
 from generator.render.qr import qr_resource
+from generator.render.record import RecordLines
 from generator.fonts.subsetting import SUFFIX, printed_characters, subset_faces
 from generator.content.snapshot import Folder, TemplateFiles
 from generator.render.templates import Templates
@@ -135,12 +136,14 @@ def _asset_url(assets: Folder | None, name: str) -> str:
 
 
 def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: Templates,
-                *, font_size_pt: float | None = None, columns: int = 1, ui: UiStrings | None = None,
+                *, font_size_pt: float | None = None, columns: int = 1, record: RecordLines | None = None,
+                ui: UiStrings | None = None,
                 assets_dir: Path | Folder | None = None, subset_fonts: bool = False, duplex_pad: bool = False,
                 brand: LoadedBrand | None = None, files: TemplateFiles | None = None,
                 also_available: tuple[str, ...] = ()) -> RenderedHtml:
     """The HTML of one document; ``font_size_pt`` and ``columns`` set the checklist's type size and columns,
-    ``duplex_pad`` adds a blank last page; a handout names the ``also_available`` languages on its last page.
+    ``record`` the write-in lines of its record (printed only with a type size), ``duplex_pad`` adds a blank
+    last page; a handout names the ``also_available`` languages on its last page.
 
     ``brand`` adds an organisation's name, logo, accent colour and contact line.
     Images are looked up in ``assets_dir`` (the guide's ``assets/`` folder). With
@@ -189,13 +192,14 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "revision": localize_digits(format_date(guide.revision, format="long", locale=locale), language),
             "counter_style": numerals(language).counter_style,  # page and step numbers in the language's digits
             "font_size": font_size_pt,
+            "record": record if font_size_pt else None,
             "duplex_pad": duplex_pad,
         },
         "md": lambda text: render_inline(text, params, keep_words=maximize(language).script == "Kore",
                                          links=guide.links, parentheses="（）" if is_cjk(language) else "()"),
         "heading": lambda text: render_inline(no_lone_last_word(text), params,
                                               keep_words=maximize(language).script == "Kore", links=guide.links,
-                                              parentheses="（）" if is_cjk(language) else "()"),
+                                              parentheses="（）" if is_cjk(language) else "()", heading=True),
         "qr": lambda name: _qr(guide.links, name, resources),
         "readable_url": readable_url,
         "plain": lambda text: plain_text(text, params),

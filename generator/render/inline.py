@@ -114,10 +114,17 @@ def _literal_underscores(text: str) -> str:
 
 
 def render_inline(text: str, params: Mapping[str, str], *, keep_words: bool = False,
-                  links: Mapping[str, str] | None = None, parentheses: str = "()") -> Markup:
+                  links: Mapping[str, str] | None = None, parentheses: str = "()", heading: bool = False) -> Markup:
     """Inline Markdown subset → HTML; ``[label](link:name)`` becomes a link to the official ``links[name]``
-    with its address printed after it, between the language's ``parentheses``."""
-    values = {name: f"<bdi>{escape(value)}</bdi>" for name, value in params.items()}
+    with its address printed after it, between the language's ``parentheses``.
+
+    A parameter's value is isolated from the text's direction (a Latin name in Arabic): in a ``<bdi>``, or in
+    a ``heading`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE. WeasyPrint 70 breaks a right-to-left
+    line badly before an inline element that does not fit (the large-print Arabic title put its first word
+    alone on a line); the isolate characters give the same order with no element to break at.
+    """
+    values = {name: f"\u2068{escape(value)}\u2069" if heading else f"<bdi>{escape(value)}</bdi>"
+              for name, value in params.items()}
     env = {"links": dict(links or {}), "parentheses": parentheses}
     html = fill(_parser().renderInline(_literal_underscores(text), env), values)
     if keep_words:

@@ -37,6 +37,8 @@ class Layout:
     document: Any
     pages: int
     overflow: float  # content height past the first page, as a fraction of a page
+    free_pt: float = 0.0  # room left under the content of the first page, in points
+    body_pt: float = 0.0  # height of the first page's content box, in points
     refused: list[str] = field(default_factory=list)  # the fetcher's refusals, also those made while drawing
     off_page: list[str] = field(default_factory=list)  # text of lines that run past the page's content box
 
@@ -180,7 +182,8 @@ class Renderer:
             except FatalURLFetchingError:
                 raise GuidegenError("; ".join(fetcher.refused) or "a resource could not be fetched") from None
         self.warnings = log.messages + log.errors
-        layout = Layout(document, len(document.pages), _overflow(document), fetcher.refused, off_page(document))
+        layout = Layout(document, len(document.pages), _overflow(document), *_room_pt(document),
+                        fetcher.refused, off_page(document))
         _fail_on_refusals(layout)
         return layout
 
@@ -237,10 +240,32 @@ def _overflow(document: Any) -> float:
         box = page._page_box
         content_bottom = max((_content_bottom(child) for child in box.children
                               if type(child).__name__ != "MarginBox"), default=0.0)
-        body_height = box.height - box.margin_top - box.margin_bottom
+        body_height = box.height  # the page's content box
         used = max(0.0, content_bottom - box.content_box_y())
         over += min(1.0, used / body_height) if body_height else 1.0
     return over
+
+
+def _room_pt(document: Any) -> tuple[float, float]:
+    """The room between the end of the first page's content and its bottom margin, and the height of its
+    content box, in points. The end is that of the last line or box in reading order, so in two columns it
+    is the room left at the foot of the last column."""
+    box = document.pages[0]._page_box
+    end = _end_of(box) or box.content_box_y()
+    return max(0.0, box.content_box_y() + box.height - end) * 0.75, box.height * 0.75  # CSS px → pt
+
+
+def _end_of(box: Any) -> float | None:
+    """The bottom of the last line or box without children inside ``box``, in reading order."""
+    children = [child for child in getattr(box, "children", None) or []
+                if type(child).__name__ not in ("MarginBox", "AbsolutePlaceholder")]
+    if not children or type(box).__name__ == "LineBox":
+        return box.position_y + box.margin_height() if hasattr(box, "margin_height") else None
+    for child in reversed(children):
+        end = _end_of(child)
+        if end is not None:
+            return end
+    return None
 
 
 def _content_bottom(box: Any) -> float:

@@ -30,22 +30,22 @@ def test_extract_writes_templates(content_copy: Path, tmp_path: Path) -> None:
 def test_init_then_status(content_copy: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
-    result = run_cli("i18n", "init", "--lang", "pt-pt", "--content", str(content_copy), "--templates", str(templates))
+    result = run_cli("i18n", "init", "--lang", "nl-be", "--content", str(content_copy), "--templates", str(templates))
     assert result.exit_code == 0, result.output
-    catalog = _read(content_copy / "esim-cancel" / "locales" / "pt-PT.po")
-    assert str(catalog.locale) == "pt_PT"
-    assert catalog.plural_forms == get_plural("pt_PT").plural_forms  # CLDR's rule, as Babel has it
-    assert (templates / "locales" / "pt-PT.po").is_file()
+    catalog = _read(content_copy / "esim-cancel" / "locales" / "nl-BE.po")
+    assert str(catalog.locale) == "nl_BE"
+    assert catalog.plural_forms == get_plural("nl_BE").plural_forms  # CLDR's rule, as Babel has it
+    assert (templates / "locales" / "nl-BE.po").is_file()
 
     status = run_cli("i18n", "status", "--content", str(content_copy), "--templates", str(templates))
     assert status.exit_code == 0
-    assert any(line.split()[:2] == ["esim-cancel", "pt-PT"] and line.endswith("0.0%")
+    assert any(line.split()[:2] == ["esim-cancel", "nl-BE"] and line.endswith("0.0%")
                for line in status.stdout.splitlines())
     gate = run_cli("i18n", "status", "--content", str(content_copy), "--min-percent", "100")
     assert gate.exit_code == 1
-    assert "esim-cancel pt-PT" in gate.stderr
+    assert "esim-cancel nl-BE" in gate.stderr
 
-    again = run_cli("i18n", "init", "--lang", "pt-PT", "--content", str(content_copy), "--templates", str(templates))
+    again = run_cli("i18n", "init", "--lang", "nl-BE", "--content", str(content_copy), "--templates", str(templates))
     assert "exists" in again.stdout
 
 

@@ -109,7 +109,7 @@ def test_translation_with_wrong_placeholder(content_copy: Path) -> None:
 
 def test_broken_po_file_names_line(content_copy: Path) -> None:
     po = content_copy / EN_PO
-    _replace(po, 'msgstr "Submit it."', 'msgstr "Submit it.')
+    _replace(po, 'msgstr "Submit the request."', 'msgstr "Submit the request.')
     result = run_cli("check", "--content", str(content_copy))
     assert result.exit_code == 1
     assert "en.po:" in result.stderr and "invalid PO file" in result.stderr

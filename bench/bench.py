@@ -42,6 +42,9 @@ from generator.render.templates import Templates  # noqa: E402
 from generator.i18n.template_strings import load_ui_strings  # noqa: E402
 from generator.build.workers import default_workers  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from targets import batch_overhead, checklist_too_long  # noqa: E402
+
 GUIDEGEN = [sys.executable, "-m", "generator"]
 
 
@@ -55,6 +58,8 @@ def main() -> None:
     # Whole builds first: child processes inherit this process's peak memory figure (ru_maxrss
     # survives exec on Linux), and it is still small before the per-document part loads WeasyPrint.
     whole_builds(args.content, max(1, args.repeat // 2))
+    checklist_too_long(args.content)
+    batch_overhead(args.content)
     print()
     per_document(load_library(args.content), args.repeat)
 
@@ -76,14 +81,25 @@ def per_document(library: Library, repeat: int) -> None:
         builder.build(jobs[0])  # warm up: imports, fonts, caches
         print(f"{'document':<30} {'layout s':>8} {'total s':>8} {'ratio':>6} {'KB':>6} "
               f"{'typst s':>8} {'reused s':>8} {'ours/typst':>10}")
+        totals: dict[tuple[str, str, str], float] = {}
+        against_typst: list[float] = []
         for job in jobs:
             layout, total, size = measure(builder, job, repeat)
+            totals[job.guide, job.language, job.format] = total
             line = f"{job.label:<30} {layout:8.3f} {total:8.3f} {total / layout:6.2f} {size / 1024:6.1f}"
             if typst and job.format == "handout":
                 one_shot, reused = time_typst(typst, library, job, repeat)
                 line += f" {one_shot:8.3f} {reused:8.3f} {total / one_shot:10.2f}"
+                against_typst.append(total / one_shot)
             print(line)
     print()
+    for guide in sorted({g for g, _, _ in totals}):
+        if (guide, "ko", "handout") in totals and (guide, "en", "handout") in totals:
+            ratio = totals[guide, "ko", "handout"] / totals[guide, "en", "handout"]
+            print(f"{guide}: Korean handout / English handout {ratio:.2f} (target ≤ 1.3)")
+    if against_typst:
+        print(f"handouts against Typst's one-shot compile: median {statistics.median(against_typst):.2f}, "
+              f"max {max(against_typst):.2f} (targets ≤ 2.0 and ≤ 2.5)")
 
 
 def measure(builder: Builder, job: Job, repeat: int) -> tuple[float, float, int]:
@@ -202,6 +218,11 @@ def whole_builds(content: Path, repeat: int) -> None:
         noop = statistics.median(_run("build", "--content", str(content), "-o", out, "-q") for _ in range(repeat))
         start = statistics.median(_run("--help") for _ in range(repeat))
         print(f"whole bundled build, -j 1: {serial:.2f} s, -j {cores}: {parallel:.2f} s, ratio {serial / parallel:.2f}")
+        three = ("--paper", "a4", "--paper", "letter", "--paper", "a5")
+        serial3 = statistics.median(_run(*build, *three, "-j", "1") for _ in range(repeat))
+        parallel3 = statistics.median(_run(*build, *three, "-j", str(cores)) for _ in range(repeat))
+        print(f"three papers ({_count(content, three)} documents), -j 1: {serial3:.2f} s, -j {cores}: "
+              f"{parallel3:.2f} s, ratio {serial3 / parallel3:.2f} (target ≥ 1.85 on 2 cores)")
         print(f"no-op rebuild: {noop:.2f} s")
         print(f"guidegen --help: {start:.2f} s")
         edit_to_pdf(content, max(3, repeat * 2))

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from generator.cli.main import main
+from generator.i18n.library import load_library
 
 from hypothesis import HealthCheck, settings
 
@@ -25,7 +26,11 @@ settings.load_profile("default")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-BUNDLED_LANGUAGES = ("zh-CN", "zh-TW", "en", "es", "fr", "vi", "ko", "ar")
+# What the bundled library holds, read from it (not a list to keep in step by hand).
+_LIBRARY = load_library(CONTENT)
+BUNDLED_GUIDES = tuple(sorted(_LIBRARY.guides))
+BUNDLED_LANGUAGES = tuple(_LIBRARY.languages)
+BUNDLED_DOCUMENTS = tuple((guide, language) for guide in BUNDLED_GUIDES for language in _LIBRARY.guides[guide].languages)
 FORMATS = ("handout", "checklist")
 
 

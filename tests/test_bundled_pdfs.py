@@ -51,8 +51,8 @@ def test_english_handout_text(built: Built) -> None:
 
 def test_checklist_items_in_order(built: Built) -> None:
     text = pdftotext(built.pdf("en", "checklist"))
-    first = text.index("Back up your contacts and messages")
-    last = text.index("Keep the confirmation (app notice or email)")
+    first = text.index("Back up your contacts and text messages")
+    last = text.index("Keep the cancellation confirmation (app notice or email)")
     assert first < text.index("Cancel and confirm") < last
     assert f"Revised {long_date('en')}" in text
 

@@ -121,7 +121,8 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
                 out_dir=request.output, template_dirs=tuple(templates.dirs[:-1]),
                 params=tuple(sorted(request.params.items())), strict=request.strict, timeout=request.timeout,
                 brand=request.brand.path if request.brand else None)
-            results = WorkerPool(settings, size).run(todo, record, stop=stop)
+            results = WorkerPool(settings, size, warm=_warm_builder(request, plan, templates, todo)).run(
+                todo, record, stop=stop)
         elif todo:
             if builder is None:
                 from generator.build.builder import Builder
@@ -135,3 +136,17 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
     finally:
         manifest.save()
     return results, len(todo) - len(results)
+
+
+def _warm_builder(request: BuildRequest, plan: BuildPlan, templates: Templates, todo: list[Job]) -> Builder | None:
+    """Where workers are forked (Linux), set the rendering stack up once here, not once per worker."""
+    from generator.build.builder import Builder
+    from generator.build.workers import fork_available
+
+    if not fork_available():
+        return None
+
+    builder = Builder(plan.library, request.output, templates, params=request.params,
+                      strict=request.strict, timeout=request.timeout, brand=request.brand)
+    builder.warm_up(sorted({job.language for job in todo}))
+    return builder

@@ -7,17 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 
 from generator.i18n.catalogs import read_catalog
 from generator.errors import ContentError, Problem, display_path
 from generator.i18n.library import GuideSource, Library
 from generator.fonts.coverage import Gap
+from generator.content.glossary import GLOSSARY_FILE, LoadedGlossary, TermRule, combined, findings, load_glossary
 from generator.content.links import text_problems
 from generator.i18n.localize import localize
 from generator.content.messages import iter_messages
 from generator.render.templates import Templates
 from generator.i18n.template_strings import ui_catalog_paths
+from generator.i18n.reviewed import is_reviewed
 from generator.i18n.usability import INVALID, Unusable, what_is_wrong, why_unusable
 
 
@@ -34,6 +36,7 @@ class Completeness:
     translated: int
     fuzzy: int
     untranslated: int
+    reviewed: int = 0  # translated, with a review mark that matches source and translation
 
     @property
     def total(self) -> int:
@@ -43,22 +46,30 @@ class Completeness:
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
+    @property
+    def reviewed_percent(self) -> float:
+        return 100.0 * self.reviewed / self.total if self.total else 100.0
+
 
 def completeness(source: GuideSource, language: str, catalog: Catalog | None = None) -> Completeness:
     """How much of a guide is translated into a language (the source language is complete)."""
     messages = list(iter_messages(source.guide))
     catalog = catalog or source.catalog(language)
-    if catalog is None:
-        return Completeness(len(messages), 0, 0)
-    return _count(why_unusable(message.source, catalog.get(message.source, context=message.context))
-                  for message in messages)
+    if catalog is None:  # the source language needs no review
+        return Completeness(len(messages), 0, 0, len(messages))
+    return _count((message.source, catalog.get(message.source, context=message.context)) for message in messages)
 
 
-def _count(verdicts: Iterable[Unusable | None]) -> Completeness:
+def _count(entries: Iterable[tuple[str, Message | None]]) -> Completeness:
     """Usable translations are translated; fuzzy ones fuzzy; missing or unusable ones untranslated."""
-    counts = Counter(verdicts)
+    counts: Counter[Unusable | None] = Counter()
+    reviewed = 0
+    for source, entry in entries:
+        counts[why_unusable(source, entry)] += 1
+        reviewed += is_reviewed(entry)
     total = sum(counts.values())
-    return Completeness(counts[None], counts[Unusable.FUZZY], total - counts[None] - counts[Unusable.FUZZY])
+    return Completeness(counts[None], counts[Unusable.FUZZY], total - counts[None] - counts[Unusable.FUZZY],
+                        reviewed)
 
 
 def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Completeness:
@@ -66,15 +77,18 @@ def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Com
     from generator.i18n.workflow import ui_template
 
     catalog = read_catalog(path, language)
-    return _count(why_unusable(message.id, catalog.get(message.id))
-                  for message in ui_template(template_dirs) if message.id)
+    return _count((message.id, catalog.get(message.id)) for message in ui_template(template_dirs) if message.id)
 
 
 def check_library(library: Library, templates: Templates) -> CheckReport:
     report = CheckReport(errors=list(library.problems))
+    shared = _glossary(library.content_dir / GLOSSARY_FILE, report)
     for source in library.guides.values():
         _check_guide(source, report)
         _check_glyphs(source, templates, report)
+        rules = combined(shared, _glossary(source.folder / GLOSSARY_FILE, report), source.guide.source_language)
+        if rules:
+            _check_terms(source, rules, report)
     from generator.i18n.workflow import ui_template
 
     template_strings = [m.id for m in ui_template(templates.dirs) if m.id]
@@ -90,6 +104,35 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
                 report.errors.append(Problem(display_path(path), entry.lineno or 0, 0,
                                              f"'{msgid}': translation {what_is_wrong(msgid, str(entry.string))}"))
     return report
+
+
+def _glossary(path: Path, report: CheckReport) -> LoadedGlossary | None:
+    try:
+        return load_glossary(path)
+    except ContentError as error:
+        report.errors.extend(error.problems)
+        return None
+
+
+def _check_terms(source: GuideSource, rules: list[TermRule], report: CheckReport) -> None:
+    """A warning for each translation that does not use a glossary term's approved translation."""
+    messages = list(iter_messages(source.guide))
+    for language, path in source.catalog_paths.items():
+        try:
+            catalog = source.catalog(language)
+        except ContentError:
+            continue  # reported by _check_guide
+        if catalog is None:
+            continue
+        for message in messages:
+            entry = catalog.get(message.source, context=message.context)
+            if why_unusable(message.source, entry) is not None:
+                continue
+            assert entry is not None
+            for rule, expected in findings(rules, message.source, str(entry.string), language):
+                report.warnings.append(Problem(display_path(path), entry.lineno or 0, 0,
+                    f"{message.context}: glossary term '{rule.term}' ({rule.where}) should be translated as "
+                    f"{expected}"))
 
 
 def _check_glyphs(source: GuideSource, templates: Templates, report: CheckReport) -> None:

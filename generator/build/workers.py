@@ -53,14 +53,19 @@ class BuildSettings:
                        params=dict(self.params), strict=self.strict, timeout=self.timeout, brand=brand)
 
 
-def _serve(settings: BuildSettings, connection: Connection, parent_pid: int, inherited: list[Connection]) -> None:
-    """A worker's life: build each job it is sent until it is sent None, or its parent is gone."""
+def _serve(settings: BuildSettings, connection: Connection, parent_pid: int, inherited: list[Connection],
+           warm: Builder | None = None) -> None:
+    """A worker's life: build each job it is sent until it is sent None, or its parent is gone.
+
+    ``warm``: a Builder set up in the parent before the fork (library loaded, WeasyPrint imported,
+    fonts set up); without it the worker makes its own from ``settings``.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _exit_cleanly)  # so write_atomic can remove its temporary file
     for other in inherited:  # the parent's ends (of this pipe and the other workers'): its death must be seen
         other.close()
     die_with_parent(parent_pid)
-    builder = settings.builder()
+    builder = warm or settings.builder()
     while True:
         try:
             job = connection.recv()
@@ -76,6 +81,11 @@ def _serve(settings: BuildSettings, connection: Connection, parent_pid: int, inh
 
 
 _PR_SET_PDEATHSIG = 1
+
+
+def fork_available() -> bool:
+    """Workers are forked on Linux (they inherit a warm parent); elsewhere spawned (macOS forks unsafely)."""
+    return sys.platform == "linux"
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -115,6 +125,7 @@ class WorkerPool:
 
     settings: BuildSettings
     size: int
+    warm: Builder | None = None  # forked workers start from it (Linux); see _serve
     workers: list[_Worker] = field(default_factory=list)
 
     def run(self, jobs: list[Job], report: Callable[[JobResult], None],
@@ -163,11 +174,13 @@ class WorkerPool:
 
     def _start(self) -> None:
         parent, child = multiprocessing.Pipe()
-        forked = sys.platform == "linux"
+        forked = fork_available()
         context = multiprocessing.get_context("fork" if forked else "spawn")
         # A forked worker inherits every connection the parent holds; it closes all but its own.
         inherited = [parent] + [w.connection for w in self.workers] if forked else []
-        process = context.Process(target=_serve, args=(self.settings, child, os.getpid(), inherited), daemon=True)
+        warm = self.warm if forked else None
+        process = context.Process(target=_serve, args=(self.settings, child, os.getpid(), inherited, warm),
+                                  daemon=True)
         process.start()
         child.close()
         self.workers.append(_Worker(process, parent))

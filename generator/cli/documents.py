@@ -27,13 +27,16 @@ from generator.render.formats import FORMATS, PAPERS
 @click.option("--list-jobs", is_flag=True, help="Print the jobs as JSON lines and exit without building.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="One line per document, also for those that are up to date.")
+@click.option("--require-reviewed", is_flag=True,
+              help="Refuse to build when a document has safety-relevant strings (checklist, warnings) that no "
+                   "recorded review covers (see 'guidegen i18n review').")
 @print_options
 @brand_option
 @templates_option
 def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], formats: tuple[str, ...],
           papers: tuple[str, ...], output: Path, params: tuple[str, ...], strict: bool, timeout: float,
           workers: int | None, force: bool, shard_text: str | None, list_jobs: bool, quiet: bool, verbose: bool,
-          large_print: bool, duplex: bool, booklet: bool, bleed: str, marks: bool, pdf_a: bool,
+          require_reviewed: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str, marks: bool, pdf_a: bool,
           brand_file: Path | None, templates_dir: Path | None) -> None:
     """Build PDFs: every guide, language and format unless narrowed down.
 
@@ -56,6 +59,14 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
         raise GuidegenError("\n".join(plan.errors))
     for message in plan.errors:
         click.echo(f"error: {message}", err=True)
+    if require_reviewed:
+        from generator.build.review import unreviewed_documents
+
+        refused = unreviewed_documents(plan.library, [(job.guide, job.language, job.format) for job in plan.jobs])
+        if refused:
+            raise GuidegenError("refused (--require-reviewed), nothing built:\n" + "\n".join(refused)
+                                + "\nprint the review sheet with 'guidegen i18n review --lang TAG', record the "
+                                  "signed review with 'guidegen i18n reviewed'")
     if list_jobs:
         for job in plan.jobs:
             click.echo(job.to_json(output))

@@ -15,7 +15,10 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
 
     @main.group()
     def i18n() -> None:
-        """Translation catalogs: extract, init, update, status, todo."""
+        """Translation catalogs: extract, init, update, status, todo, review, reviewed."""
+
+    from generator.cli import review
+    review.register(i18n, content_option, templates_option)
 
     @i18n.command()
     @content_option
@@ -128,7 +131,7 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
     @click.option("--min-percent", type=click.FloatRange(0, 100), default=None,
                   help="Exit 1 when any catalog is less translated than this.")
     def status(content: Path, templates_dir: Path | None, min_percent: float | None) -> None:
-        """Translated / fuzzy / untranslated strings per guide and language."""
+        """Translated / fuzzy / untranslated strings per guide and language, and how much is reviewed."""
         from generator.build.checks import completeness, ui_completeness
         from generator.i18n.template_strings import ui_catalog_paths
 
@@ -140,11 +143,12 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         templates = _templates(templates_dir, content)
         for tag, path in sorted(ui_catalog_paths(templates.catalog_dirs).items()):
             rows.append(("(templates)", tag, ui_completeness(templates.dirs, path, tag)))
-        click.echo(f"{'guide':<20} {'language':<10} {'translated':>10} {'fuzzy':>6} {'untranslated':>13} {'done':>6}")
+        click.echo(f"{'guide':<20} {'language':<10} {'translated':>10} {'fuzzy':>6} {'untranslated':>13} {'done':>6}"
+                   f" {'reviewed':>9}")
         below = []
         for guide, tag, done in rows:
             click.echo(f"{guide:<20} {tag:<10} {done.translated:>10} {done.fuzzy:>6} {done.untranslated:>13} "
-                       f"{done.percent:>5.1f}%")
+                       f"{done.percent:>5.1f}% {done.reviewed_percent:>8.1f}%")
             if min_percent is not None and done.percent < min_percent:
                 below.append(f"{guide} {tag}")
         if below:

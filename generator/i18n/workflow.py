@@ -22,6 +22,7 @@ from generator import __version__
 from generator.content.languages import english_name
 from generator.i18n.library import GuideSource
 from generator.content.messages import iter_messages
+from generator.i18n.reviewed import without_stale_marks
 from generator.i18n.usability import why_unusable
 
 POT_NAME = "messages.pot"
@@ -112,7 +113,8 @@ def merge(template: Catalog, old: Catalog, memory: Memory | None = None) -> tupl
     marked fuzzy, with the old text as ``#| msgid``; anything else is new, filled
     in from ``memory`` (marked fuzzy, with where it came from) when the same text
     is translated elsewhere.
-    Translations no longer used become obsolete.
+    Translations no longer used become obsolete. A reviewed mark that no longer matches
+    its source and translation (or sits on a fuzzy entry) is dropped.
     """
     merged = Catalog(locale=old.locale_identifier, project=template.project, version=template.version,
                      creation_date=template.creation_date, revision_date=old.revision_date, fuzzy=False,
@@ -154,6 +156,7 @@ def merge(template: Catalog, old: Catalog, memory: Memory | None = None) -> tupl
         if changed or previous.fuzzy:
             entry.flags.add("fuzzy")
             entry.previous_id = [previous.id] if changed else hint
+        entry.user_comments = without_stale_marks(entry)  # a review holds only for the text that was read
     for previous in entries:
         if (previous.id, previous.context) not in used and previous.string:
             key = (previous.id, previous.context) if previous.context else previous.id

@@ -148,6 +148,17 @@ class Renderer:
         self.template_dirs = template_dirs
         self.warnings: list[str] = []
 
+    def warm_up(self, samples: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+        """Import WeasyPrint and lay out one line per language (``tag: (text, font families)``), so that
+        fontconfig, Pango and the fonts are set up; processes forked afterwards start warm."""
+        from html import escape
+
+        HTML = import_weasyprint().HTML
+        lines = "".join(
+            f'<p lang="{escape(tag)}" style="font-family: {", ".join(repr(f) for f in families)}">{escape(text)}</p>'
+            for tag, (text, families) in samples.items())
+        HTML(string=f"<!doctype html><html><body>{lines}</body></html>").render()
+
     def layout(self, html: str, asset_dirs: list[Path | Folder] | None = None,
                generated: dict[str, bytes] | None = None, files: TemplateFiles | None = None) -> Layout:
         """Lay out ``html``; it may fetch files of the template folders (``files``, a snapshot of them;

@@ -1,4 +1,4 @@
-"""The bundled guide, built once, opened and checked as a reader would."""
+"""The bundled library, built once, opened and checked as a reader would."""
 
 from __future__ import annotations
 
@@ -6,24 +6,24 @@ import re
 
 import pytest
 
-from conftest import BUNDLED_LANGUAGES, FORMATS, Built, long_date, pdf_reader, pdffonts, pdftotext
+from conftest import BUNDLED_DOCUMENTS, FORMATS, Built, long_date, pdf_reader, pdffonts, pdftotext
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+@pytest.mark.parametrize("guide, language", BUNDLED_DOCUMENTS)
 @pytest.mark.parametrize("format_", FORMATS)
-def test_every_document_is_built(built: Built, language: str, format_: str) -> None:
-    assert built.pdf(language, format_).is_file()
-    assert f"{language}/esim-cancel-{format_}.pdf" in built.output.replace("\\", "/")
+def test_every_document_is_built(built: Built, guide: str, language: str, format_: str) -> None:
+    assert built.pdf(language, format_, guide).is_file()
+    assert f"{language}/{guide}-{format_}.pdf" in built.output.replace("\\", "/")
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
-def test_checklist_is_exactly_one_page(built: Built, language: str) -> None:
-    assert len(pdf_reader(built.pdf(language, "checklist")).pages) == 1
+@pytest.mark.parametrize("guide, language", BUNDLED_DOCUMENTS)
+def test_checklist_is_exactly_one_page(built: Built, guide: str, language: str) -> None:
+    assert len(pdf_reader(built.pdf(language, "checklist", guide)).pages) == 1
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
-def test_handout_has_several_a4_pages(built: Built, language: str) -> None:
-    reader = pdf_reader(built.pdf(language, "handout"))
+@pytest.mark.parametrize("guide, language", BUNDLED_DOCUMENTS)
+def test_handout_has_several_a4_pages(built: Built, guide: str, language: str) -> None:
+    reader = pdf_reader(built.pdf(language, "handout", guide))
     assert len(reader.pages) >= 2
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)

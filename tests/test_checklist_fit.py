@@ -33,8 +33,8 @@ def _with_groups(content: Path, groups: int, items: int, language: str = "zh-CN"
 
 
 def _build(content: Path, out: Path, language: str, paper: str, *extra: str):  # type: ignore[no-untyped-def]
-    return run_cli("build", "--content", str(content), "--lang", language, "-f", "checklist", "--paper", paper,
-                   *extra, "-o", str(out))
+    return run_cli("build", "esim-cancel", "--content", str(content), "--lang", language, "-f", "checklist",
+                   "--paper", paper, *extra, "-o", str(out))
 
 
 def _pdf(out: Path, language: str, paper: str) -> Path:

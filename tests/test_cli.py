@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, ROOT, pdftotext, run_cli
+from conftest import BUNDLED_GUIDES, CONTENT, ROOT, pdftotext, run_cli
 from generator.content.languages import english_name, native_name
 
 
@@ -45,7 +45,8 @@ def test_language_is_matched_by_cldr(tmp_path: Path, requested: str, served: str
 
 def test_traditional_chinese_is_not_served_simplified(content_copy: Path, tmp_path: Path) -> None:
     (content_copy / "esim-cancel" / "locales" / "zh-TW.po").unlink()
-    result = run_cli("build", "--content", str(content_copy), "--lang", "zh-Hant-HK", "-o", str(tmp_path / "out"))
+    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "--lang", "zh-Hant-HK",
+                     "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "no 'zh-Hant-HK' version" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -85,7 +86,7 @@ def test_unknown_guide(tmp_path: Path) -> None:
 def test_default_content_folder_is_cwd_content() -> None:
     result = run_cli("check", cwd=ROOT)
     assert result.exit_code == 0, result.output
-    assert "checked 1 guide(s): 0 error(s)" in result.stdout
+    assert f"checked {len(BUNDLED_GUIDES)} guide(s): 0 error(s)" in result.stdout
 
 
 def test_missing_content_folder(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""All eight bundled languages: translated, in the right fonts, laid out in the right direction."""
+"""Every bundled guide in every language it has: translated, in the right fonts, laid out in the right direction."""
 
 from __future__ import annotations
 
@@ -8,56 +8,65 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdffonts, pdftotext, run_cli, squeeze
-from generator.content.languages import native_name
+from conftest import (BUNDLED_DOCUMENTS, BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdffonts, pdftotext,
+                      run_cli, squeeze)
+from generator.content.languages import direction, native_name
+from generator.i18n.library import load_library
 
 EXPECTED_FONTS = {
     # CJK fonts are cut to the document's characters before layout (generator/subsetting.py).
     "zh-CN": {"Noto-Sans-CJK-SC-Subset"}, "zh-TW": {"Noto-Sans-CJK-TC-Subset"}, "ko": {"Noto-Sans-CJK-KR-Subset"},
     "ar": {"Noto-Sans-Arabic", "Noto-Sans"}, "en": {"Noto-Sans"}, "es": {"Noto-Sans"}, "fr": {"Noto-Sans"},
-    "vi": {"Noto-Sans"},
+    "vi": {"Noto-Sans"}, "pt-BR": {"Noto-Sans"}, "ru": {"Noto-Sans"}, "uk": {"Noto-Sans"},
+    "fa": {"Noto-Sans-Arabic", "Noto-Sans"},
 }
-# Scripts read back reliably by pdftotext (Arabic ligatures come back decomposed).
-TEXT_CHECKED = [lang for lang in BUNDLED_LANGUAGES if lang != "ar"]
+# Translations, in scripts read back reliably by pdftotext (Arabic and Persian ligatures come back decomposed).
+TEXT_CHECKED = [(guide, lang) for guide, lang in BUNDLED_DOCUMENTS
+                if direction(lang) == "ltr" and lang != load_library(CONTENT).get(guide).guide.source_language]
 
 
-def _translation(language: str, context: str) -> str:
-    with (CONTENT / "esim-cancel" / "locales" / f"{language}.po").open("rb") as stream:
+def _catalog(guide: str, language: str) -> dict[str, str]:
+    """msgctxt → translation of a guide's catalog, in the catalog's order, the provider filled in."""
+    with (CONTENT / guide / "locales" / f"{language}.po").open("rb") as stream:
         catalog = read_po(stream)
-    entry = next(m for m in catalog if m.context == context)
-    return str(entry.string).replace("{provider}", "Heyon")
+    return {str(m.context): str(m.string).replace("{provider}", "Heyon") for m in catalog if m.id}
 
 
-@pytest.mark.parametrize("language", [lang for lang in TEXT_CHECKED if lang != "zh-CN"])
-def test_checklist_prints_the_translation(built: Built, language: str) -> None:
-    text = squeeze(pdftotext(built.pdf(language, "checklist")))
-    for context in ("checklist.title", "checklist.before.items.1.text", "checklist.cancel.items.5.text"):
-        assert squeeze(_translation(language, context)) in text, context
+@pytest.mark.parametrize("guide, language", TEXT_CHECKED)
+def test_checklist_prints_the_translation(built: Built, guide: str, language: str) -> None:
+    """The title and the first and last check items, in the guide's language."""
+    text = squeeze(pdftotext(built.pdf(language, "checklist", guide)))
+    translations = _catalog(guide, language)
+    items = [c for c in translations if c.startswith("checklist.") and ".items." in c]
+    for context in ("checklist.title", items[0], items[-1]):
+        assert squeeze(translations[context]) in text, context
 
 
-@pytest.mark.parametrize("language", [lang for lang in TEXT_CHECKED if lang != "zh-CN"])
-def test_handout_prints_the_translation(built: Built, language: str) -> None:
-    text = squeeze(pdftotext(built.pdf(language, "handout")))
-    for context in ("title", "cancel.ways.web.steps.1.text", "closing.1.text"):
-        assert squeeze(_translation(language, context)) in text, context
+@pytest.mark.parametrize("guide, language", TEXT_CHECKED)
+def test_handout_prints_the_translation(built: Built, guide: str, language: str) -> None:
+    """The title, the first step and the last string of the body, in the guide's language."""
+    text = squeeze(pdftotext(built.pdf(language, "handout", guide)))
+    translations = _catalog(guide, language)
+    body = [c for c in translations if not c.startswith("checklist.")]
+    first_step = next(c for c in body if ".steps." in c)
+    for context in ("title", first_step, body[-1]):
+        assert squeeze(translations[context]) in text, context
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+@pytest.mark.parametrize("guide, language", BUNDLED_DOCUMENTS)
 @pytest.mark.parametrize("format_", ["handout", "checklist"])
-def test_fonts_follow_the_language(built: Built, language: str, format_: str) -> None:
-    fonts = pdffonts(built.pdf(language, format_))
+def test_fonts_follow_the_language(built: Built, guide: str, language: str, format_: str) -> None:
+    fonts = pdffonts(built.pdf(language, format_, guide))
     families = {f["name"].split("+", 1)[1].removesuffix("-Bold") for f in fonts}
     assert families <= EXPECTED_FONTS[language], families
     assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
-def test_document_language_and_direction(built: Built, language: str) -> None:
+@pytest.mark.parametrize("guide, language", BUNDLED_DOCUMENTS)
+def test_document_language_and_direction(built: Built, guide: str, language: str) -> None:
     """/Lang is the language; the page runs in its direction: the running footer's page number
     stands at the end of the line (right in LTR, left in RTL) and the first heading starts at the start."""
-    from generator.content.languages import direction
-
-    path = built.pdf(language, "handout")
+    path = built.pdf(language, "handout", guide)
     reader = pdf_reader(path)
     assert reader.trailer["/Root"]["/Lang"] == language
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
@@ -183,7 +192,7 @@ def test_every_language_is_complete() -> None:
     result = run_cli("i18n", "status", "--content", str(CONTENT), "--min-percent", "100")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()[1:]]
-    assert {row[1] for row in rows if row[0] == "esim-cancel"} == set(BUNDLED_LANGUAGES)
+    assert {(row[0], row[1]) for row in rows if row[0] != "(templates)"} == set(BUNDLED_DOCUMENTS)
 
 
 def test_languages_shows_native_names() -> None:
@@ -196,7 +205,8 @@ def test_lang_all_builds_every_language(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(CONTENT), "--lang", "all", "--format", "checklist", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.parent.name for p in out.rglob("*.pdf")) == sorted(BUNDLED_LANGUAGES)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")) == sorted(
+        f"{language}/{guide}-checklist.pdf" for guide, language in BUNDLED_DOCUMENTS)
 
 
 @pytest.mark.parametrize("environment, served", [

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
-from conftest import BUNDLED_LANGUAGES, FORMATS, Built, pdftotext, run_cli
+from conftest import BUNDLED_DOCUMENTS, FORMATS, Built, pdftotext, run_cli
 
 
 def _tree_mcids(reader: PdfReader) -> dict[int, set[int]]:
@@ -47,10 +47,11 @@ def _marked(reader: PdfReader, index: int) -> tuple[set[int], list[DictionaryObj
     return mcids, artifacts
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+@pytest.mark.parametrize("guide, language", BUNDLED_DOCUMENTS)
 @pytest.mark.parametrize("format_", FORMATS)
-def test_every_marked_sequence_is_in_the_tree_or_an_artifact(built: Built, language: str, format_: str) -> None:
-    reader = PdfReader(built.pdf(language, format_))
+def test_every_marked_sequence_is_in_the_tree_or_an_artifact(built: Built, guide: str, language: str,
+                                                              format_: str) -> None:
+    reader = PdfReader(built.pdf(language, format_, guide))
     claimed = _tree_mcids(reader)
     for index in range(len(reader.pages)):
         mcids, artifacts = _marked(reader, index)

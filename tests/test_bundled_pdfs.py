@@ -12,7 +12,7 @@ from conftest import BUNDLED_LANGUAGES, DOCUMENTS, FORMATS, Built, long_date, pd
 def test_every_guide_is_in_every_bundled_language() -> None:
     """The documents below are the library's: every bundled guide, each in (at least) the bundled languages."""
     guides = {guide for guide, _ in DOCUMENTS}
-    assert {"esim-cancel", "number-safety"} <= guides
+    assert {"esim-cancel", "esim-transfer", "number-safety"} <= guides
     for guide in guides:
         assert set(BUNDLED_LANGUAGES) <= {language for other, language in DOCUMENTS if other == guide}, guide
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import (BUNDLED_LANGUAGES, CONTENT, ROOT, Built, pdf_reader, pdf_words, pdftotext, run_cli, squeeze,
+from conftest import (BUNDLED_DOCUMENTS, CONTENT, ROOT, Built, pdf_reader, pdf_words, pdftotext, run_cli, squeeze,
                       struct_elements)
 
 PAGE_POINTS = {"a4": [595, 842], "letter": [612, 792], "a5": [420, 595]}
@@ -158,10 +158,10 @@ def test_bleed_and_crop_marks(variants: Path, tmp_path: Path, format_: str) -> N
     assert min(corner) < 128
 
 
-@pytest.mark.parametrize("language", BUNDLED_LANGUAGES)
+@pytest.mark.parametrize("guide, language", BUNDLED_DOCUMENTS)
 @pytest.mark.parametrize("format_", ["handout", "checklist"])
-def test_tagged_pdf_ua(built: Built, language: str, format_: str) -> None:
-    path = built.pdf(language, format_)
+def test_tagged_pdf_ua(built: Built, guide: str, language: str, format_: str) -> None:
+    path = built.pdf(language, format_, guide)
     root = pdf_reader(path).trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
     assert root["/Lang"] == language

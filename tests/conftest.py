@@ -186,6 +186,24 @@ def struct_elements(path: Path) -> list[tuple[str, str]]:
     return found
 
 
+def struct_langs(path: Path) -> list[tuple[str, str]]:
+    """(/Lang, structure type) of every element of the tag tree that sets a language, in document order."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if not hasattr(node, "get"):
+            return
+        if "/Lang" in node:
+            found.append((str(node["/Lang"]), str(node.get("/S", ""))))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    walk(pdf_reader(path).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
 @pytest.fixture(scope="session")
 def cups(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A private CUPS server with a virtual PDF printer; CUPS_SERVER points at it for the session."""

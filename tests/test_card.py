@@ -7,9 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf.generic import DictionaryObject
 
-from conftest import CONTENT, ROOT, Built, pdf_reader, pdftotext, run_cli, squeeze
+from conftest import CONTENT, ROOT, Built, pdf_reader, pdftotext, run_cli, squeeze, struct_langs
 from cups_server import PRINTER
 from generator.content.languages import english_name, native_name
 
@@ -37,18 +36,9 @@ def _words(path: Path) -> list[tuple[str, float, float]]:
 def _struct_languages(path: Path) -> dict[str, str]:
     """Every /Lang set on a structure element, with the type of the first element that has it."""
     found: dict[str, str] = {}
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if not isinstance(node, DictionaryObject):
-            return
-        if "/Lang" in node and "/S" in node:
-            found.setdefault(str(node["/Lang"]), str(node["/S"]))
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            walk(kid)
-
-    walk(pdf_reader(path).trailer["/Root"]["/StructTreeRoot"])
+    for lang, kind in struct_langs(path):
+        if kind:
+            found.setdefault(lang, kind)
     return found
 
 

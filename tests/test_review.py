@@ -9,9 +9,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
-from conftest import pdftotext, run_cli, squeeze
+from conftest import pdftotext, run_cli, squeeze, struct_langs
 from generator.content.languages import english_name
 from generator.content.messages import iter_messages
 from generator.i18n.catalogs import catalog_bytes
@@ -49,19 +48,7 @@ def _words(pdf: Path) -> list[tuple[str, float, float, int]]:
 
 
 def _langs(pdf: Path) -> set[str]:
-    found: set[str] = set()
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, DictionaryObject):
-            if "/Lang" in node:
-                found.add(str(node["/Lang"]))
-            kids = node.get("/K")
-            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-                walk(kid)
-
-    walk(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
-    return found
+    return {lang for lang, _ in struct_langs(pdf)}
 
 
 def _comparable(arabic_word: str) -> bool:

@@ -9,28 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
-from conftest import Built, pdftotext, run_cli
+from conftest import Built, pdftotext, run_cli, struct_langs
 
 GUIDE = "number-safety"
 
 
 def _struct_langs(pdf: Path) -> list[str]:
     """Every /Lang in the structure tree, in document order (a run in a language other than the document's)."""
-    langs: list[str] = []
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, DictionaryObject):
-            if "/Lang" in node:
-                langs.append(str(node["/Lang"]))
-            kids = node.get("/K")
-            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-                walk(kid)
-
-    walk(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
-    return langs
+    return [lang for lang, _ in struct_langs(pdf)]
 
 
 def test_extract_writes_the_english_source_as_msgids(content_copy: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
-from conftest import DOCUMENTS, FORMATS, Built, pdftotext, run_cli
+from conftest import DOCUMENTS, FORMATS, Built, pdftotext, run_cli, struct_langs
 
 
 def _tree_mcids(reader: PdfReader) -> dict[int, set[int]]:
@@ -67,19 +67,7 @@ def test_a_run_in_another_language_is_marked_in_the_tree(content_copy: Path, tmp
     out = tmp_path / "out"
     assert run_cli("build", "--content", str(content_copy), "-l", "en", "-f", "handout", "-o", str(out)).exit_code == 0
     pdf = out / "en" / "esim-cancel-handout.pdf"
-    reader = PdfReader(pdf)
-    langs = []
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, DictionaryObject):
-            if "/Lang" in node:
-                langs.append(str(node["/Lang"]))
-            kids = node.get("/K")
-            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    langs = [lang for lang, _ in struct_langs(pdf)]
     # The one string left in Chinese, and the other complete languages named in themselves on the last page
     # (English itself is incomplete now); the rest is the document's own English.
     others = [tag for tag in BUNDLED_LANGUAGES if tag != "en"]

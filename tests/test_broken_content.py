@@ -126,7 +126,8 @@ def test_one_broken_guide_does_not_stop_the_others(content_copy: Path, tmp_path:
     assert "broken-guide/guide.yaml" in result.stderr
     assert (out / "en" / "esim-cancel-handout.pdf").is_file()
     assert (out / "en" / "number-safety-handout.pdf").is_file()
-    assert "4 built, 0 up to date, 1 failed" in result.stdout  # both formats of the two good guides
+    good = [p.name for p in content_copy.iterdir() if (p / "guide.yaml").is_file() and p != broken]
+    assert f"{2 * len(good)} built, 0 up to date, 1 failed" in result.stdout  # both formats of every good guide
 
 
 def test_source_language_uses_the_one_tag_grammar(content_copy: Path) -> None:

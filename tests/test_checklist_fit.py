@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED_LANGUAGES, CONTENT, pdf_reader, pdf_words, pdftotext, run_cli, squeeze
+from conftest import BUNDLED_GUIDES, BUNDLED_LANGUAGES, CONTENT, pdf_reader, pdf_words, pdftotext, run_cli, squeeze
 
 GUIDE = Path("esim-cancel") / "guide.yaml"
 
@@ -116,8 +116,7 @@ def test_large_print_checklists_of_the_library_fit_a_letter_page(tmp_path: Path)
                      "--large-print", "-o", str(out))
     assert result.exit_code == 0, result.output
     pdfs = sorted(out.rglob("*.pdf"))
-    assert [p.name for p in pdfs] == ["esim-cancel-checklist-letter-large.pdf",
-                                      "number-safety-checklist-letter-large.pdf"]
+    assert [p.name for p in pdfs] == [f"{guide}-checklist-letter-large.pdf" for guide in BUNDLED_GUIDES]
     assert all(len(pdf_reader(pdf).pages) == 1 for pdf in pdfs)
 
 

@@ -276,11 +276,11 @@ def test_serve_with_relative_folders_loads_every_image(tmp_path: Path) -> None:
 
 # --- 5. Never stall --------------------------------------------------------------------------------------------------
 
-DOOMED_ITEM = " ".join(["Unlink this number in your payment and banking apps, then check again"] * 20)
+DOOMED_ITEM = " ".join(["Unlink this number in your payment and banking apps, then check again"] * 60)
 
 
 def _make_doomed_guide(content: Path, items: int = 9) -> None:
-    """A second guide, ``doomed``, whose checklist can never fit: it takes long to fail (a minute and more with
+    """A second guide, ``doomed``, whose checklist can never fit: it takes long to fail (well over the 25 s limit with
     9 long items in 6 groups); with ``items=1`` it fails at once instead, on a character no font has."""
     folder = content / "doomed"
     shutil.copytree(content / "esim-cancel", folder)

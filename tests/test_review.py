@@ -57,7 +57,8 @@ def _comparable(arabic_word: str) -> bool:
 
 
 def _sheet(content: Path, language: str, out: Path) -> Path:
-    result = run_cli("i18n", "review", "--lang", language, "--content", str(content), "-o", str(out))
+    """The review sheet of the guide under test (GUIDE) in ``language``."""
+    result = run_cli("i18n", "review", GUIDE, "--lang", language, "--content", str(content), "-o", str(out))
     assert result.exit_code == 0, result.output
     return out / f"review-{language}.pdf"
 

@@ -58,7 +58,9 @@ def test_the_source_language_builds_from_the_guide_itself(built: Built) -> None:
     assert "Keep your Heyon phone number safe" in text
     assert "Never share a code" in text
     assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "en"
-    assert _struct_langs(pdf) == []  # nothing in the English document is in another language
+    # Nothing in the English document is in another language but the other languages' own names at its end.
+    assert "en" not in _struct_langs(pdf)
+    assert _struct_langs(built.pdf("en", "checklist", GUIDE)) == []
 
 
 def test_a_chinese_translation_of_an_english_guide(built: Built) -> None:
@@ -80,7 +82,9 @@ def test_an_untranslated_string_falls_back_to_english(content_copy: Path, tmp_pa
     assert result.exit_code == 0, result.output
     pdf = out / "zh-CN" / f"{GUIDE}-handout.pdf"
     assert "Call your bank." in pdftotext(pdf)
-    assert _struct_langs(pdf) == ["en"]  # the one string left in the source language, marked as English
+    # The one string left in the source language is marked as English (English is not complete now, so
+    # the closing "also available in" line does not name it).
+    assert _struct_langs(pdf).count("en") == 1
 
 
 def test_the_desk_lists_guides_of_both_sources(tmp_path: Path) -> None:

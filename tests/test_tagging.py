@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
-from conftest import DOCUMENTS, FORMATS, Built, pdftotext, run_cli, struct_langs
+from conftest import BUNDLED_LANGUAGES, DOCUMENTS, FORMATS, Built, pdftotext, run_cli, struct_langs
 
 
 def _tree_mcids(reader: PdfReader) -> dict[int, set[int]]:

@@ -199,8 +199,7 @@ class Builder:
 
             if also and only_on_last_page(layout, ALSO_CLASS):  # no page just for "Also available in"
                 html = partial(html, also_available=())
-                layout = self._layout(html(), inputs)
-                result.warnings.append("no room for the 'Also available in' line on the last page; left out")
+                layout = self._layout(html(), inputs)  # not a warning: the author has nothing to fix
             if job.options.duplex and layout.pages % 2:
                 layout = self._layout(html(duplex_pad=True), inputs)
         result.ui_missing = list(ui.missing)

@@ -276,20 +276,27 @@ def test_serve_with_relative_folders_loads_every_image(tmp_path: Path) -> None:
 
 # --- 5. Never stall --------------------------------------------------------------------------------------------------
 
-DOOMED_ITEM = " ".join(["Unlink this number in your payment and banking apps, then check again"] * 60)
+DOOMED_ITEM = " ".join(["Unlink this number in your payment and banking apps, then check again"] * 20)
 
 
 def _make_doomed_guide(content: Path, items: int = 9) -> None:
-    """A second guide, ``doomed``, whose checklist can never fit: it takes long to fail (well over the 25 s limit with
-    9 long items in 6 groups); with ``items=1`` it fails at once instead, on a character no font has."""
+    """A second guide, ``doomed``, whose checklist can never fit and whose handout runs to hundreds of pages (far
+    longer to lay out than the 25 s limit); with ``items=1`` both fail at once instead, on a character no font has."""
     folder = content / "doomed"
     shutil.copytree(content / "esim-cancel", folder)
     shutil.rmtree(folder / "locales")
     guide = folder / "guide.yaml"
     source = guide.read_text(encoding="utf-8")
     head = source[:source.index("checklist:")].replace("id: esim-cancel", "id: doomed")
-    head = head.replace("source_language: zh-CN", "source_language: en")
+    if items == 1:  # an English guide: its checklist's line of Sutton SignWriting is the only failure
+        head = head.replace("source_language: zh-CN", "source_language: en")
     text = DOOMED_ITEM if items > 1 else "\U0001D800 Sutton SignWriting"
+    if items > 1:  # and a handout of hundreds of pages: laying it out takes far longer than the time limit
+        paragraph = "      - type: paragraph\n        text: " + DOOMED_ITEM[:1900] + "\n"
+        sections = "".join(f"  - type: section\n    id: long-{n}\n    title: Part {n}\n    blocks:\n"
+                           + "".join("  " + line + "\n" for line in (paragraph * 12).splitlines())
+                           for n in range(40))
+        head = head.replace("blocks:\n", "blocks:\n" + sections, 1)
     lines = ["checklist:", "  title: Long checklist", "  groups:"]
     for group in range(6):
         lines += [f"    - id: group-{group}", f"      title: Group {group + 1}", "      items:"]
@@ -336,7 +343,7 @@ def test_a_slow_document_stalls_no_one(content_copy: Path, tmp_path: Path) -> No
     pool = app.extensions["guidegen.pool"]
     try:
         with _served(app) as base, ThreadPoolExecutor(4) as executor:
-            slow = executor.submit(_timed, base + "/en/doomed/checklist/")
+            slow = executor.submit(_timed, base + "/zh-CN/doomed/handout/")
             time.sleep(1.0)  # the slow one has started
             others = [executor.submit(_timed, base + path)
                       for path in ("/", "/en/?staff", "/en/esim-cancel/handout.pdf")]
@@ -348,7 +355,7 @@ def test_a_slow_document_stalls_no_one(content_copy: Path, tmp_path: Path) -> No
             assert status == 503 and seconds >= 25  # stopped by the time limit, as build --timeout does
 
             builds = _count_builds(pool)
-            status, seconds = _timed(base + "/en/doomed/checklist/")  # the failure is remembered
+            status, seconds = _timed(base + "/zh-CN/doomed/handout/")  # the failure is remembered
             assert status == 503 and seconds < PROMPT and builds == []
     finally:
         pool.close()

@@ -14,7 +14,15 @@ from generator.i18n.library import GuideSource, Library
 
 
 def is_complete(source: GuideSource, language: str) -> bool:
-    """Whether ``language`` has the whole guide translated (the source language always has)."""
+    """Whether ``language`` has the whole guide translated (the source language always has); worked out once
+    per load of the guide (every handout's key and page asks it about every language)."""
+    key = ("complete", language)
+    if key not in source.derived:
+        source.derived[key] = _is_complete(source, language)
+    return bool(source.derived[key])
+
+
+def _is_complete(source: GuideSource, language: str) -> bool:
     if language not in source.languages:
         return False
     try:

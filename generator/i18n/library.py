@@ -36,6 +36,9 @@ class GuideSource:
     loaded: LoadedYaml
     catalog_paths: dict[str, Path] = field(default_factory=dict)
     _catalogs: dict[str, Catalog] = field(default_factory=dict, init=False, repr=False)
+    # Facts derived from this load of the guide and its catalogs (e.g. which languages are complete): a
+    # library is loaded afresh when its files change, so these never outlive what they were derived from.
+    derived: dict[tuple[str, str], object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:

@@ -6,7 +6,9 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -167,41 +169,28 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
-def struct_elements(path: Path) -> list[tuple[str, str]]:
-    """(structure type, alt text) of every element of the tag tree, in document order."""
-    found: list[tuple[str, str]] = []
-
-    def walk(node) -> None:  # type: ignore[no-untyped-def]
-        node = node.get_object()
+def _struct_nodes(path: Path) -> Iterator[Any]:
+    """Every dictionary of the tag tree (elements, marked-content references), in document order."""
+    def walk(node: Any) -> Iterator[Any]:
+        node = node.get_object() if hasattr(node, "get_object") else node
         if not hasattr(node, "get"):
             return
-        if "/S" in node:
-            found.append((str(node["/S"]), str(node.get("/Alt", ""))))
+        yield node
         kids = node.get("/K")
         for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            if hasattr(kid, "get_object"):
-                walk(kid)
+            yield from walk(kid)
 
-    walk(pdf_reader(path).trailer["/Root"]["/StructTreeRoot"])
-    return found
+    yield from walk(pdf_reader(path).trailer["/Root"]["/StructTreeRoot"])
+
+
+def struct_elements(path: Path) -> list[tuple[str, str]]:
+    """(structure type, alt text) of every element of the tag tree, in document order."""
+    return [(str(node["/S"]), str(node.get("/Alt", ""))) for node in _struct_nodes(path) if "/S" in node]
 
 
 def struct_langs(path: Path) -> list[tuple[str, str]]:
     """(/Lang, structure type) of every element of the tag tree that sets a language, in document order."""
-    found: list[tuple[str, str]] = []
-
-    def walk(node) -> None:  # type: ignore[no-untyped-def]
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if not hasattr(node, "get"):
-            return
-        if "/Lang" in node:
-            found.append((str(node["/Lang"]), str(node.get("/S", ""))))
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            walk(kid)
-
-    walk(pdf_reader(path).trailer["/Root"]["/StructTreeRoot"])
-    return found
+    return [(str(node["/Lang"]), str(node.get("/S", ""))) for node in _struct_nodes(path) if "/Lang" in node]
 
 
 @pytest.fixture(scope="session")

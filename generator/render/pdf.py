@@ -20,6 +20,7 @@ from generator.content.assets import AssetProblem, check_image
 from generator.errors import GuidegenError
 from generator.content.snapshot import Folder, TemplateFiles
 from generator.render.rtl_text import install as install_rtl_text_fix
+from generator.render.stylesheets import install as install_stylesheet_cache
 from generator.render.tagging import install as install_tagging_fixes, mark_running_artifacts
 
 MAX_DATA_URL = 256_000
@@ -68,6 +69,17 @@ def _fetcher_class() -> type:
             except FetchRefused as refusal:
                 self.refused.append(str(refusal))
                 raise FatalURLFetchingError(str(refusal)) from None
+
+        def stylesheet_source(self, url: str) -> bytes | None:
+            """The bytes of a template folder's file at ``url`` (a linked stylesheet), else ``None``."""
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                return None
+            path = Path(unquote(parts.path)).resolve()
+            if not path.is_relative_to(self.base_dir) or any(folder.get(path) is not None for folder in self.assets):
+                return None  # fetched otherwise (and refused) by _fetch
+            found = self.templates.find(PurePosixPath(path.relative_to(self.base_dir).as_posix()).as_posix())
+            return found[1] if found is not None else None
 
         def _fetch(self, url: str) -> Any:
             if url in self.generated:  # made by guidegen for this document (subset fonts)
@@ -142,6 +154,7 @@ def import_weasyprint() -> Any:
             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0") from None
     install_tagging_fixes()
     install_rtl_text_fix()
+    install_stylesheet_cache()
     return weasyprint
 
 

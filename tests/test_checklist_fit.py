@@ -129,3 +129,30 @@ def test_commands_that_do_not_render_do_not_import_weasyprint(command: list[str]
             "print('WEASYPRINT' if 'weasyprint' in sys.modules else 'CLEAN')")
     result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "CLEAN", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("factor", [1, 2])
+def test_a_checklist_far_too_long_is_given_up_after_four_layouts(content_copy: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   factor: int) -> None:
+    """One column at the start size and at the floor, two columns at the size the one-column heights predict
+    (the floor); then, without the record, two columns at the floor: leaving it out does not make room."""
+    import yaml
+
+    from generator.render.pdf import Renderer
+
+    guide_file = content_copy / GUIDE
+    guide = yaml.safe_load(guide_file.read_text(encoding="utf-8"))
+    assert guide["checklist"]["record"]
+    items = [item for group in guide["checklist"]["groups"] for item in group["items"]]
+    guide["checklist"]["groups"] = [
+        {"id": f"group-{g}", "title": f"第 {g + 1} 组",
+         "items": ["，".join([items[(g * 9 + i) % len(items)]] * factor) for i in range(9)]} for g in range(6)]
+    guide_file.write_text(yaml.safe_dump(guide, allow_unicode=True), encoding="utf-8")
+    layouts = []
+    original = Renderer.layout
+    monkeypatch.setattr(Renderer, "layout", lambda self, *a, **k: layouts.append(1) or original(self, *a, **k))
+    result = _build(content_copy, tmp_path / "out", "zh-CN", "a4")
+    assert result.exit_code == 1
+    assert "checklist does not fit on one page even at 10.5 pt in two columns" in result.stderr
+    assert len(layouts) == 4

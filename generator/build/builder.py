@@ -25,7 +25,7 @@ from generator.content.loader import load_guide
 from generator.errors import GuidegenError, display_path
 from generator.fonts.stacks import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
 from generator.fonts.coverage import find_printed_gaps
-from generator.build.fitting import largest_fitting
+from generator.build.fitting import Fit, largest_fitting
 from generator.build.jobs import Job, JobResult
 from generator.content.model import Record
 from generator.content.languages import direction
@@ -260,7 +260,18 @@ class Builder:
         top = LARGE_CHECKLIST_START_PT if large else CHECKLIST_TOP_PT
         checked = False
 
+        made: dict[tuple[float, int, bool], Layout] = {}  # layouts with the record at its least, or none
+
         def lay_out(size: float, columns: int, shown: Record | None, lines: RecordLines | None = None) -> Layout:
+            key = (size, columns, shown is None)
+            if lines is None and key in made:
+                return made[key]
+            layout = _lay_out(size, columns, shown, lines)
+            if lines is None:
+                made[key] = layout
+            return layout
+
+        def _lay_out(size: float, columns: int, shown: Record | None, lines: RecordLines | None) -> Layout:
             nonlocal checked
             rendered = html(font_size_pt=size, columns=columns,
                             record=lines or (least_record(shown, size) if shown else None))
@@ -271,11 +282,18 @@ class Builder:
 
         overflow = float("inf")
         for with_record in ([record, None] if record else [None]):
+            if with_record is None and record is not None:
+                probe = lay_out(floor, 2, None)  # kept for the search below
+                if probe.pages > 1:  # not even without the record, at the floor in two columns
+                    overflow = min(overflow, probe.overflow)
+                    break
+            one_column: Fit | None = None
             for columns in (1, 2):
                 fit = largest_fitting(lambda size, c=columns, r=with_record: lay_out(size, c, r),
-                                      start, floor, top, columns)
+                                      start, floor, top, columns, guide=one_column)
                 if fit.size is None or fit.layout is None:
                     overflow = min(overflow, fit.overflow)
+                    one_column = fit  # two columns start where its heights say
                     continue
                 result.font_size, result.columns = fit.size, columns
                 result.record_left_out = record is not None and with_record is None

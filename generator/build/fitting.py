@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 STEP_PT = 0.5
 GUESSED_POWER = 1.5  # before two layouts tell how content height follows type size
+COLUMN_SHARE = 0.8  # of its height in one column, what content takes of a page in two (lines wrap more)
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Fit:
     size: float | None = None
     layout: Layout | None = None
     overflow: float = math.inf  # the least overflow of the sizes that did not fit, as a fraction of a page
+    body_pt: float = 0.0  # the height of the page's content box
     heights: dict[float, float] = field(default_factory=dict)  # size tried → content height, in points
 
 
@@ -47,16 +49,21 @@ def _height(layout: Layout, columns: int) -> float:
 
 
 def largest_fitting(lay_out: Callable[[float], Layout], start: float, floor: float, top: float,
-                    columns: int = 1) -> Fit:
+                    columns: int = 1, guide: Fit | None = None) -> Fit:
     """The largest size in [``floor``, ``top``] at which ``lay_out(size)`` gives one page (set in ``columns``),
-    searched from ``start``."""
+    searched from ``start``; or, given the ``guide`` of a search in one column that found no size, from the
+    size its heights predict for ``columns``."""
     fit = Fit()
     too_big = top + STEP_PT  # the smallest size known not to fit
     size: float | None = start
+    if guide is not None and guide.heights and columns > 1:
+        shared = {s: h * COLUMN_SHARE for s, h in guide.heights.items()}
+        size = min(max(_grid(_predict(shared, guide.body_pt)), floor), top)
     body = 0.0
     while size is not None:
         layout = lay_out(size)
         fit.heights[size], body = _height(layout, columns), layout.body_pt
+        fit.body_pt = body
         if layout.pages == 1:
             fit.size, fit.layout = size, layout
         else:

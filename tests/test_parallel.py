@@ -279,3 +279,29 @@ def test_workers_die_with_their_parent(tmp_path: Path, signum: int, pdeathsig: b
         os.kill(pid, signal.SIGKILL)  # do not leave them running if the test fails
     assert survivors == [], f"workers outlived their parent: {survivors}"
     assert [p.name for p in out.rglob("*.tmp")] == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a warm parent only on Linux")
+def test_a_worker_retires_after_its_share_of_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh fork takes over every JOBS_PER_WORKER documents (a worker's memory stays bounded)."""
+    from generator.build import workers
+    from generator.build.builder import Builder
+
+    monkeypatch.setattr(workers, "JOBS_PER_WORKER", 2)
+    pids = tmp_path / "pids"
+    original = Builder.build
+
+    def build(self: Builder, *args: object, **kwargs: object) -> object:
+        with pids.open("a") as file:  # in the worker (forked with this patch)
+            file.write(f"{os.getpid()}\n")
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Builder, "build", build)
+    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh-CN",
+                     "-l", "fr", "-j", "2", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "8 built, 0 up to date, 0 failed" in result.stdout
+    built_by = pids.read_text().split()
+    assert len(built_by) == 8 and os.getpid() not in map(int, built_by)
+    assert max(built_by.count(pid) for pid in built_by) <= 2
+    assert len(set(built_by)) >= 4

@@ -3,7 +3,9 @@
 The parent hands one job at a time to each idle worker over its own pipe, so it
 always knows which document a worker is on. A worker that dies (killed, out of
 memory, a crash in a C library) fails only that document: its temporary file is
-removed, a fresh worker takes its place and the batch goes on.
+removed, a fresh worker takes its place and the batch goes on. Where workers are
+forked from a warm parent (Linux), each retires after ``JOBS_PER_WORKER``
+documents and a fresh fork takes over, which keeps a worker's memory bounded.
 """
 
 from __future__ import annotations
@@ -112,11 +114,15 @@ def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+JOBS_PER_WORKER = 40  # then a fresh worker takes over: WeasyPrint's process grows about 1 MB a document
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
     job: Job | None = None
+    done: int = 0  # documents built
 
 
 @dataclass
@@ -126,6 +132,7 @@ class WorkerPool:
     settings: BuildSettings
     size: int
     warm: Builder | None = None  # forked workers start from it (Linux); see _serve
+    jobs_per_worker: int = field(default_factory=lambda: JOBS_PER_WORKER)  # where forked (spawned ones start cold)
     workers: list[_Worker] = field(default_factory=list)
 
     def run(self, jobs: list[Job], report: Callable[[JobResult], None],
@@ -147,8 +154,10 @@ class WorkerPool:
                     if result is not None:
                         report(result)
                         results.append(result)
-                if queue and not stop() and len(self.workers) < min(self.size, len(queue)):
-                    self._start()
+                        if worker.done >= self.jobs_per_worker and fork_available():
+                            self._retire(worker)  # forked from the warm parent, a fresh one costs little
+                while queue and not stop() and len(self.workers) < min(self.size, len(queue)):
+                    self._start()  # in place of one that died or retired
         finally:
             self.close()
         return results
@@ -161,6 +170,7 @@ class WorkerPool:
             try:
                 result: JobResult = worker.connection.recv()
                 worker.job = None
+                worker.done += 1
                 return result
             except (EOFError, OSError):
                 pass  # it died while sending: handled below
@@ -184,6 +194,19 @@ class WorkerPool:
         process.start()
         child.close()
         self.workers.append(_Worker(process, parent))
+
+    def _retire(self, worker: _Worker) -> None:
+        """Let an idle worker exit; the loop starts a fresh one while jobs are left."""
+        self.workers.remove(worker)
+        try:
+            worker.connection.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        worker.process.join(timeout=10)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.connection.close()
 
     def close(self) -> None:
         """Let idle workers exit; stop busy ones (only after a second Ctrl-C) and clean up after them."""

@@ -27,7 +27,9 @@ build: python-version $(UV)
 test: python-version $(UV)
 	@$(PYTHON) scripts/system_deps.py test
 	$(SYNC) --extra test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# -n auto: a test process per core (pytest-xdist); each test file stays on one process, so a
+	@# file's module fixtures are built once. PYTEST_ARGS="-n 0 ..." runs in this process alone.
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 bench: python-version $(UV)
 	@$(PYTHON) scripts/system_deps.py build

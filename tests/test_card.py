@@ -179,6 +179,38 @@ def test_an_incomplete_language_is_on_neither_the_handouts_nor_the_card(content_
     assert squeeze(native_name("fr")) not in text and squeeze(native_name("es")) in text
 
 
+def test_a_build_with_nothing_to_do_reads_no_catalog_yet_sees_one_become_incomplete(
+        content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which languages a guide is complete in is kept in the build record, under a hash of the guide, the catalog,
+    the fonts and the code: an up-to-date handout is known to be up to date without reading every catalog."""
+    import json
+
+    from generator.i18n import library
+
+    out = tmp_path / "out"
+    build = ("build", "esim-cancel", "-l", "es", "-f", "handout", "--content", str(content_copy), "-o", str(out))
+    assert run_cli(*build).exit_code == 0
+    assert len(json.loads((out / ".guidegen-cache.json").read_text())["complete"]) == len(_languages(content_copy))
+    reads: list[str] = []
+    original = library.read_catalog
+    monkeypatch.setattr(library, "read_catalog", lambda path, *a, **k: reads.append(path.name) or original(path, *a, **k))
+    again = run_cli(*build)
+    assert "0 built, 1 up to date" in again.stdout and reads == []
+    catalog = content_copy / "esim-cancel" / "locales" / "fr.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(re.sub(r'(msgctxt "[^"]*"\nmsgid "[^"]*"\n)msgstr "[^"]*"', r'\1msgstr ""', text, count=1),
+                       encoding="utf-8")
+    changed = run_cli(*build)
+    assert "1 built, 0 up to date" in changed.stdout, changed.output
+    assert reads == ["fr.po"]  # only the catalog that changed
+    line = _also_line(out / "es" / "esim-cancel-handout.pdf", "También disponible en:")
+    assert native_name("fr") not in line and native_name("en") in line
+
+
+def _languages(content: Path) -> list[str]:
+    return ["zh-CN", *(p.stem for p in (content / "esim-cancel" / "locales").glob("*.po"))]
+
+
 # --- the desk ------------------------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -22,6 +22,17 @@ def is_complete(source: GuideSource, language: str) -> bool:
     return bool(source.derived[key])
 
 
+def known_completeness(source: GuideSource) -> dict[str, bool]:
+    """What has been worked out (or told) of the guide's completeness so far, by language."""
+    return {key[1]: bool(value) for key, value in source.derived.items()
+            if isinstance(key, tuple) and len(key) == 2 and key[0] == "complete"}
+
+
+def tell_completeness(source: GuideSource, language: str, complete: bool) -> None:
+    """Take the answer of an earlier run, made from the same guide, catalog, fonts and code."""
+    source.derived[("complete", language)] = complete
+
+
 def _is_complete(source: GuideSource, language: str) -> bool:
     if language not in source.languages:
         return False

@@ -21,6 +21,7 @@ from generator.render.formats import FORMATS, PrintOptions
 
 if TYPE_CHECKING:
     from generator.build.builder import Builder
+    from generator.build.cache import Fingerprints, Manifest
     from generator.build.progress import Reporter
     from generator.i18n.library import Library
     from generator.render.brand import LoadedBrand
@@ -95,6 +96,7 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
     fingerprints = Fingerprints(plan.library, templates,
                                 fingerprint_options(request.params, request.strict, request.brand))
     manifest = Manifest(request.output)
+    _recall_completeness(plan.library, fingerprints, manifest)
     todo = []
     for job in plan.jobs:
         path = job.output(request.output)
@@ -134,8 +136,30 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
         else:
             results = []
     finally:
+        _remember_completeness(plan.library, fingerprints, manifest)
         manifest.save()
     return results, len(todo) - len(results)
+
+
+def _recall_completeness(library: Library, fingerprints: Fingerprints, manifest: Manifest) -> None:
+    """Which languages each guide is complete in, as an earlier build into this folder worked out from the
+    same inputs (otherwise every catalog of the library is read to key the handouts)."""
+    from generator.build.availability import tell_completeness
+
+    for name, source in library.guides.items():
+        for language in source.languages:
+            known = manifest.complete.get(fingerprints.completeness_key(name, language))
+            if known is not None:
+                tell_completeness(source, language, known)
+
+
+def _remember_completeness(library: Library, fingerprints: Fingerprints, manifest: Manifest) -> None:
+    from generator.build.availability import known_completeness
+
+    for name, source in library.guides.items():
+        for language, complete in known_completeness(source).items():
+            if language in source.languages:
+                manifest.learn_completeness(fingerprints.completeness_key(name, language), complete)
 
 
 def _warm_builder(request: BuildRequest, plan: BuildPlan, templates: Templates, todo: list[Job]) -> Builder | None:

@@ -155,6 +155,18 @@ class Fingerprints:
             digest.update(self.fonts_key(language).encode())
         return digest.hexdigest()
 
+    def completeness_key(self, guide: str, language: str) -> str:
+        """What decides whether ``guide`` is complete in ``language``: the guide file, the language's catalog,
+        its fonts (a translation that would print boxes does not count) and guidegen's code."""
+        from generator.build.jobs import Job
+
+        inputs = self.inputs(Job(guide, language, "handout"))
+        digest = hashlib.sha256(f"complete\0{code_digest()}\0{guide}\0{language}\0".encode())
+        digest.update(hashlib.sha256(inputs.guide).digest())
+        digest.update(hashlib.sha256(inputs.catalog).digest() if inputs.catalog is not None else b"-")
+        digest.update(self.fonts_key(language).encode())
+        return digest.hexdigest()
+
     def fonts_key(self, language: str) -> str:
         """The font files of a language's stack, as fontconfig has them now (each family looked up once)."""
         for family in font_stack(language):
@@ -173,12 +185,24 @@ _ENTRY_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+KEPT_COMPLETENESS = 256  # completeness answers kept in the manifest (the newest; edits of catalogs add more)
+
+
+def _checked_completeness(data: dict[str, Any]) -> dict[str, bool]:
+    """The manifest's completeness answers (completeness key → complete); ManifestDamaged when malformed."""
+    complete = data.get("complete", {})
+    if not isinstance(complete, dict) or not all(isinstance(v, bool) for v in complete.values()):
+        raise ManifestDamaged("'complete' is not an object of true and false")
+    return complete
+
+
 def _checked(data: Any) -> dict[str, dict[str, Any]]:
     """The documents of a manifest's data; ManifestDamaged when any part has the wrong shape or type."""
     if not isinstance(data, dict):
         raise ManifestDamaged("not a JSON object")
     if data.get("version") != _MANIFEST_VERSION:
         raise ManifestDamaged(f"unknown version {data.get('version')!r}")
+    _checked_completeness(data)
     documents = data.get("documents")
     if not isinstance(documents, dict):
         raise ManifestDamaged("'documents' is not an object")
@@ -231,16 +255,19 @@ class Manifest:
         self.out_dir = out_dir
         self._warn = warn or _warn
         self._warned: set[str] = set()
+        self.complete: dict[str, bool] = {}  # completeness key → whether the guide is complete in that language
+        self._learned: dict[str, bool] = {}
         self.entries: dict[str, dict[str, Any]] = self._load()
         self._recorded: dict[str, dict[str, Any]] = {}
         self._forgotten: set[str] = set()
 
     @property
     def changed(self) -> bool:
-        return bool(self._recorded or self._forgotten)
+        return bool(self._recorded or self._forgotten or self._learned)
 
     def _load(self) -> dict[str, dict[str, Any]]:
-        """The manifest on disk; empty when it is missing, with a warning when it is damaged."""
+        """The manifest on disk (its documents; its completeness answers go to ``self.complete``); empty when
+        it is missing, with a warning when it is damaged."""
         try:
             text = self.path.read_bytes().decode("utf-8")
         except FileNotFoundError:
@@ -248,11 +275,20 @@ class Manifest:
         except (OSError, UnicodeDecodeError) as error:
             return self._damaged(error.strerror if isinstance(error, OSError) and error.strerror else str(error))
         try:
-            return _checked(json.loads(text))
+            data = json.loads(text)
+            documents = _checked(data)
         except RecursionError:
             return self._damaged("nested too deeply")
         except ValueError as error:  # invalid JSON, or ManifestDamaged
             return self._damaged(str(error))
+        self.complete = {**_checked_completeness(data), **self._learned}
+        return documents
+
+    def learn_completeness(self, key: str, complete: bool) -> None:
+        """Remember whether a guide is complete in a language, under its ``Fingerprints.completeness_key``: a build
+        with nothing to do then reads no catalog to name a handout's other languages."""
+        if self.complete.get(key) is not complete:
+            self.complete[key] = self._learned[key] = complete
 
     def _damaged(self, why: str) -> dict[str, dict[str, Any]]:
         message = f"{self.path}: damaged build record ({why}); ignoring it: every document is rebuilt"
@@ -330,7 +366,9 @@ class Manifest:
                 for name, entry in self._recorded.items():
                     if self._on_disk(name, entry):
                         merged[name] = entry
-                data = {"version": _MANIFEST_VERSION, "documents": dict(sorted(merged.items()))}
+                complete = list(self.complete.items())[-KEPT_COMPLETENESS:]
+                data = {"version": _MANIFEST_VERSION, "documents": dict(sorted(merged.items())),
+                        **({"complete": dict(complete)} if complete else {})}
                 write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
         except (OSError, GuidegenError) as error:
             self._warn(f"{self.path}: cannot save the build record ({getattr(error, 'strerror', None) or error}); "
@@ -339,6 +377,7 @@ class Manifest:
         self.entries = merged
         self._recorded.clear()
         self._forgotten.clear()
+        self._learned.clear()
 
     def _on_disk(self, name: str, entry: dict[str, Any]) -> bool:
         try:

@@ -134,6 +134,7 @@ class WorkerPool:
     warm: Builder | None = None  # forked workers start from it (Linux); see _serve
     jobs_per_worker: int = field(default_factory=lambda: JOBS_PER_WORKER)  # where forked (spawned ones start cold)
     workers: list[_Worker] = field(default_factory=list)
+    retired: list[_Worker] = field(default_factory=list)  # told to exit, not yet joined
 
     def run(self, jobs: list[Job], report: Callable[[JobResult], None],
             stop: Callable[[], bool] = lambda: False) -> list[JobResult]:
@@ -187,7 +188,7 @@ class WorkerPool:
         forked = fork_available()
         context = multiprocessing.get_context("fork" if forked else "spawn")
         # A forked worker inherits every connection the parent holds; it closes all but its own.
-        inherited = [parent] + [w.connection for w in self.workers] if forked else []
+        inherited = [parent] + [w.connection for w in self.workers + self.retired] if forked else []
         warm = self.warm if forked else None
         process = context.Process(target=_serve, args=(self.settings, child, os.getpid(), inherited, warm),
                                   daemon=True)
@@ -196,17 +197,14 @@ class WorkerPool:
         self.workers.append(_Worker(process, parent))
 
     def _retire(self, worker: _Worker) -> None:
-        """Let an idle worker exit; the loop starts a fresh one while jobs are left."""
+        """Let an idle worker exit, without waiting for it (``close`` does); the loop starts a fresh one while
+        jobs are left."""
         self.workers.remove(worker)
         try:
             worker.connection.send(None)
         except (BrokenPipeError, OSError):
             pass
-        worker.process.join(timeout=10)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join()
-        worker.connection.close()
+        self.retired.append(worker)
 
     def close(self) -> None:
         """Let idle workers exit; stop busy ones (only after a second Ctrl-C) and clean up after them."""
@@ -218,7 +216,7 @@ class WorkerPool:
                     worker.process.terminate()
             except (BrokenPipeError, OSError):
                 pass
-        for worker in self.workers:
+        for worker in self.workers + self.retired:
             worker.process.join(timeout=10)
             if worker.process.is_alive():
                 worker.process.kill()
@@ -228,6 +226,7 @@ class WorkerPool:
                 remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)
             worker.connection.close()
         self.workers.clear()
+        self.retired.clear()
 
 
 def _exit_reason(process: multiprocessing.process.BaseProcess) -> str:

@@ -290,7 +290,7 @@ class Builder:
             one_column: Fit | None = None
             for columns in (1, 2):
                 fit = largest_fitting(lambda size, c=columns, r=with_record: lay_out(size, c, r),
-                                      start, floor, top, columns, guide=one_column)
+                                      start, floor, top, columns, guide=one_column, more_columns_next=columns == 1)
                 if fit.size is None or fit.layout is None:
                     overflow = min(overflow, fit.overflow)
                     one_column = fit  # two columns start where its heights say

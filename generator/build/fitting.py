@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 STEP_PT = 0.5
 GUESSED_POWER = 1.5  # before two layouts tell how content height follows type size
+MIN_POWER, MAX_POWER = 0.8, 2.5  # bounds of the measured power (1 and 2 in theory; wrapping is lumpy)
 COLUMN_SHARE = 0.8  # of its height in one column, what content takes of a page in two (lines wrap more)
 
 
@@ -49,10 +50,11 @@ def _height(layout: Layout, columns: int) -> float:
 
 
 def largest_fitting(lay_out: Callable[[float], Layout], start: float, floor: float, top: float,
-                    columns: int = 1, guide: Fit | None = None) -> Fit:
+                    columns: int = 1, guide: Fit | None = None, more_columns_next: bool = False) -> Fit:
     """The largest size in [``floor``, ``top``] at which ``lay_out(size)`` gives one page (set in ``columns``),
     searched from ``start``; or, given the ``guide`` of a search in one column that found no size, from the
-    size its heights predict for ``columns``."""
+    size its heights predict for ``columns``. ``more_columns_next``: a search in more columns follows, so
+    content that could not fit even if it shrank as fast as it can is not laid out at the floor."""
     fit = Fit()
     too_big = top + STEP_PT  # the smallest size known not to fit
     size: float | None = start
@@ -69,8 +71,16 @@ def largest_fitting(lay_out: Callable[[float], Layout], start: float, floor: flo
         else:
             too_big = size
             fit.overflow = min(fit.overflow, layout.overflow)
+            if more_columns_next and fit.size is None and _hopeless(fit.heights[size], size, floor, body):
+                break
         size = _next_size(fit, body, too_big, floor)
     return fit
+
+
+def _hopeless(height: float, size: float, floor: float, body: float) -> bool:
+    """Whether content ``height`` tall at ``size`` would still be over a page at ``floor`` even if it shrank
+    with the highest power the search allows, and a tenth more."""
+    return height * (floor / size) ** MAX_POWER > body * 1.1
 
 
 def _next_size(fit: Fit, body: float, too_big: float, floor: float) -> float | None:
@@ -91,5 +101,5 @@ def _predict(heights: dict[float, float], body: float) -> float:
     (size, height), power = near[0], GUESSED_POWER
     if len(near) == 2 and near[1][0] != size and near[1][1] > 0 and height > 0:
         measured = math.log(near[1][1] / height) / math.log(near[1][0] / size)
-        power = min(max(measured, 0.8), 2.5)
+        power = min(max(measured, MIN_POWER), MAX_POWER)
     return size * (body / height) ** (1 / power) if height > 0 else size

@@ -24,6 +24,7 @@ from generator.render.brand import LoadedBrand, brand_context
 from generator.errors import GuidegenError
 from generator.fonts.coverage import needs_symbol_fonts
 from generator.fonts.stacks import SYMBOLS, font_stack, is_cjk, script_stack
+from generator.render.footer import footer_title
 from generator.render.formats import PAPER_TABLE, PrintOptions
 from generator.render.inline import no_lone_last_word, plain_text, render_inline
 from generator.content.languages import babel_locale, direction, maximize, native_name
@@ -165,6 +166,9 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     also = [tag for tag in also_available if tag != language] if options.format == "handout" else []
     other_languages = sorted(set(fallback_languages) | set(also))  # printed in their own fonts
     title = plain_text(guide.title if options.format == "handout" else guide.checklist.title, params)
+    revision = localize_digits(format_date(guide.revision, format="long", locale=locale), language)
+    paper = PAPER_TABLE[options.print.page]
+    widest = localize_digits("8", language)  # handouts have fewer than ten pages
     context = {
         "guide": guide,
         "brand": brand_context(brand, language),
@@ -178,18 +182,20 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "fallback_fonts": {tag: font_list(tag) for tag in other_languages},
             "also": [{"tag": tag, "name": native_name(tag), "dir": direction(tag)} for tag in also],
             "font_faces": [],
-            "paper": PAPER_TABLE[options.print.page].css,
-            "small_page": PAPER_TABLE[options.print.page].small,
+            "paper": paper.css,
+            "small_page": paper.small,
             "large_print": options.print.large_print,
             "bleed_mm": options.print.bleed_mm,
             "marks": options.print.marks,
             "columns": columns,
             "title": title,
-            "running_title": running_title(title),
+            "running_title": footer_title(running_title(title), str(ui("Revised {date}", date=revision)),
+                                          str(ui("Page {page} of {pages}", page=widest, pages=widest)),
+                                          font_stack(language), paper.points[0]),
             "description": plain_text(guide.summary, params),
             "created": document_timestamp(guide.revision),
             "generator": f"guidegen {__version__}",
-            "revision": localize_digits(format_date(guide.revision, format="long", locale=locale), language),
+            "revision": revision,
             "counter_style": numerals(language).counter_style,  # page and step numbers in the language's digits
             "font_size": font_size_pt,
             "record": record if font_size_pt else None,

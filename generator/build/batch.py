@@ -96,7 +96,7 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
     fingerprints = Fingerprints(plan.library, templates,
                                 fingerprint_options(request.params, request.strict, request.brand))
     manifest = Manifest(request.output)
-    _recall_completeness(plan.library, fingerprints, manifest)
+    completeness_keys = _recall_completeness(plan.library, fingerprints, manifest)
     todo = []
     for job in plan.jobs:
         path = job.output(request.output)
@@ -136,30 +136,36 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
         else:
             results = []
     finally:
-        _remember_completeness(plan.library, fingerprints, manifest)
+        _remember_completeness(plan.library, completeness_keys, manifest)
         manifest.save()
     return results, len(todo) - len(results)
 
 
-def _recall_completeness(library: Library, fingerprints: Fingerprints, manifest: Manifest) -> None:
+def _recall_completeness(library: Library, fingerprints: Fingerprints,
+                         manifest: Manifest) -> dict[tuple[str, str], str]:
     """Which languages each guide is complete in, as an earlier build into this folder worked out from the
-    same inputs (otherwise every catalog of the library is read to key the handouts)."""
+    same inputs (otherwise every catalog of the library is read to key the handouts); the completeness key
+    of each (guide, language)."""
     from generator.build.availability import tell_completeness
 
+    keys = {}
     for name, source in library.guides.items():
         for language in source.languages:
-            known = manifest.complete.get(fingerprints.completeness_key(name, language))
+            keys[name, language] = fingerprints.completeness_key(name, language)
+            known = manifest.complete.get(keys[name, language])
             if known is not None:
                 tell_completeness(source, language, known)
+    return keys
 
 
-def _remember_completeness(library: Library, fingerprints: Fingerprints, manifest: Manifest) -> None:
+def _remember_completeness(library: Library, keys: dict[tuple[str, str], str], manifest: Manifest) -> None:
+    """Record what this build worked out, under the keys of the inputs it was worked out from."""
     from generator.build.availability import known_completeness
 
     for name, source in library.guides.items():
         for language, complete in known_completeness(source).items():
-            if language in source.languages:
-                manifest.learn_completeness(fingerprints.completeness_key(name, language), complete)
+            if (name, language) in keys:
+                manifest.learn_completeness(keys[name, language], complete)
 
 
 def _warm_builder(request: BuildRequest, plan: BuildPlan, templates: Templates, todo: list[Job]) -> Builder | None:

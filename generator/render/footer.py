@@ -46,19 +46,20 @@ def _cuts(title: str) -> list[int]:
 
 def text_width(text: str, families: Sequence[str], size_pt: float = FOOTER_PT) -> float:
     """The width of ``text`` in points set in ``families`` (each character in the first that has it)."""
-    fonts = [font for font in map(_font, families) if font is not None]
-    if not fonts:
-        return len(text) * _UNKNOWN_EM * size_pt
+    fonts = [(family, font) for family, font in ((f, _font(f)) for f in families) if font is not None]
     width = 0.0
     for run, font in _runs(text, fonts):
         width += _shaped_width(run, font) if font is not None else len(run) * _UNKNOWN_EM
     return width * size_pt
 
 
-def _runs(text: str, fonts: list[tuple[Any, frozenset[int], int]]) -> list[tuple[str, Any]]:
-    runs: list[tuple[str, Any]] = []
+def _runs(text: str, fonts: list[tuple[str, tuple[Any, int]]]) -> list[tuple[str, tuple[Any, int] | None]]:
+    """``text`` in runs of the first font that has each character (``None``: none has it)."""
+    from generator.fonts.coverage import family_coverage
+
+    runs: list[tuple[str, tuple[Any, int] | None]] = []
     for char in text:
-        font = next((font for font in fonts if ord(char) in font[1]), None)
+        font = next((font for family, font in fonts if ord(char) in family_coverage(family)), None)
         if runs and runs[-1][1] is font:
             runs[-1] = (runs[-1][0] + char, font)
         else:
@@ -66,20 +67,20 @@ def _runs(text: str, fonts: list[tuple[Any, frozenset[int], int]]) -> list[tuple
     return runs
 
 
-def _shaped_width(text: str, font: tuple[Any, frozenset[int], int]) -> float:
-    """The advance of ``text`` shaped in ``font``, in ems."""
+def _shaped_width(text: str, font: tuple[Any, int]) -> float:
+    """The advance of ``text`` shaped in ``font`` (a HarfBuzz font and its units per em), in ems."""
     import uharfbuzz
 
     buffer = uharfbuzz.Buffer()
     buffer.add_str(text)
     buffer.guess_segment_properties()
     uharfbuzz.shape(font[0], buffer, {})
-    return sum(position.x_advance for position in buffer.glyph_positions) / font[2]
+    return sum(position.x_advance for position in buffer.glyph_positions) / font[1]
 
 
 @lru_cache(maxsize=64)
-def _font(family: str) -> tuple[Any, frozenset[int], int] | None:
-    """The family's regular face as a HarfBuzz font, the characters it has, and its units per em."""
+def _font(family: str) -> tuple[Any, int] | None:
+    """The family's regular face as a HarfBuzz font and its units per em; ``None`` when it is not installed."""
     from generator.fonts.fontconfig import FontconfigMissing, family_faces
 
     try:
@@ -95,4 +96,4 @@ def _font(family: str) -> tuple[Any, frozenset[int], int] | None:
         hb_face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(face.file), face.index)
     except Exception:  # an unreadable font file: measured as unknown characters
         return None
-    return uharfbuzz.Font(hb_face), frozenset(hb_face.unicodes), hb_face.upem
+    return uharfbuzz.Font(hb_face), hb_face.upem

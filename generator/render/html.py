@@ -169,6 +169,8 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
     revision = localize_digits(format_date(guide.revision, format="long", locale=locale), language)
     paper = PAPER_TABLE[options.print.page]
     widest = localize_digits("8", language)  # handouts have fewer than ten pages
+    # Only a handout on a full-size page prints its title in the footer (base.html.j2): measure it only there.
+    footer_shows_title = options.format == "handout" and not paper.small and not options.print.large_print
     context = {
         "guide": guide,
         "brand": brand_context(brand, language),
@@ -191,7 +193,7 @@ def render_html(localized: LocalizedGuide, options: DocumentOptions, templates: 
             "title": title,
             "running_title": footer_title(running_title(title), str(ui("Revised {date}", date=revision)),
                                           str(ui("Page {page} of {pages}", page=widest, pages=widest)),
-                                          font_stack(language), paper.points[0]),
+                                          font_stack(language), paper.points[0]) if footer_shows_title else "",
             "description": plain_text(guide.summary, params),
             "created": document_timestamp(guide.revision),
             "generator": f"guidegen {__version__}",

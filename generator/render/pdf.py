@@ -72,14 +72,13 @@ def _fetcher_class() -> type:
 
         def stylesheet_source(self, url: str) -> bytes | None:
             """The bytes of a template folder's file at ``url`` (a linked stylesheet), else ``None``."""
-            parts = urlsplit(url)
-            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            if url in self.generated or url.startswith("data:"):
                 return None
-            path = Path(unquote(parts.path)).resolve()
-            if not path.is_relative_to(self.base_dir) or any(folder.get(path) is not None for folder in self.assets):
-                return None  # fetched otherwise (and refused) by _fetch
-            found = self.templates.find(PurePosixPath(path.relative_to(self.base_dir).as_posix()).as_posix())
-            return found[1] if found is not None else None
+            try:
+                _, data, image = self._local_file(url)
+            except FetchRefused:
+                return None  # refused again, and recorded, when WeasyPrint fetches it
+            return None if image else data
 
         def _fetch(self, url: str) -> Any:
             if url in self.generated:  # made by guidegen for this document (subset fonts)
@@ -88,6 +87,11 @@ def _fetcher_class() -> type:
                 if len(url) > MAX_DATA_URL:
                     raise FetchRefused(f"refused a data: URL of {len(url):,} characters")
                 return super().fetch(url)
+            return self._response(url, *self._local_file(url))
+
+        def _local_file(self, url: str) -> tuple[Path, bytes, bool]:
+            """The file a ``file:`` URL names in the assets folders (an image) or the template folders: its path,
+            bytes, and whether it is an asset; FetchRefused for anything else."""
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise FetchRefused(f"refused to fetch {url}: only the template and assets folders are readable")
@@ -95,10 +99,10 @@ def _fetcher_class() -> type:
             for folder in self.assets:
                 data = folder.get(path)
                 if data is not None:
-                    return self._response(url, path, data, image=True)
+                    return path, data, True
             found = self.templates.find(self._relative(path, url).as_posix())
             if found is not None:
-                return self._response(url, found[0], found[1], image=False)
+                return found[0], found[1], False
             raise FetchRefused(f"refused to fetch {url}: not a file in the template or assets folders")
 
         def _response(self, url: str, path: Path, data: bytes, image: bool) -> Any:

@@ -49,10 +49,11 @@ def install() -> None:
     def kept_css(*args: Any, url: str | None = None, url_fetcher: Any = None, media_type: str = "print",
                  page_rules: Any = None, layers: Any = None, layer: Any = None, **kwargs: Any) -> Any:
         data = _source(url_fetcher, url) if url is not None and not args and layer is None else None
-        if data is None or any(rule in data.lower() for rule in _NOT_KEPT) or not _is_utf8(data):
+        text = _text(data) if data is not None and not any(rule in data.lower() for rule in _NOT_KEPT) else None
+        if text is None:
             return original(*args, url=url, url_fetcher=url_fetcher, media_type=media_type, page_rules=page_rules,
                             layers=layers, layer=layer, **kwargs)
-        assert url is not None
+        assert url is not None and data is not None
         key = (url, media_type, data)
         if key in _kept:
             _kept.move_to_end(key)
@@ -60,7 +61,7 @@ def install() -> None:
             for record in records:  # what its parse logged, for this document's report too
                 logging.getLogger(record.name).handle(record)
             return sheet
-        sheet, records = _parse(original, data, url, url_fetcher, media_type, kwargs)
+        sheet, records = _parse(original, text, url, url_fetcher, media_type, kwargs)
         _kept[key] = sheet, records
         if len(_kept) > KEPT:
             _kept.popitem(last=False)
@@ -77,15 +78,15 @@ def _source(url_fetcher: Any, url: str) -> bytes | None:
     return source(url) if source is not None else None
 
 
-def _is_utf8(data: bytes) -> bool:
+def _text(data: bytes) -> str | None:
+    """The stylesheet as UTF-8 text; ``None`` for another encoding (left to WeasyPrint's detection)."""
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
-def _parse(original: Any, data: bytes, url: str, url_fetcher: Any, media_type: str,
+def _parse(original: Any, text: str, url: str, url_fetcher: Any, media_type: str,
            kwargs: dict[str, Any]) -> tuple[Any, list[logging.LogRecord]]:
     global parses
     records: list[logging.LogRecord] = []
@@ -98,7 +99,7 @@ def _parse(original: Any, data: bytes, url: str, url_fetcher: Any, media_type: s
     handler = Keep(logging.WARNING)
     logger.addHandler(handler)
     try:
-        sheet = original(string=data.decode("utf-8"), base_url=url, url_fetcher=url_fetcher, media_type=media_type,
+        sheet = original(string=text, base_url=url, url_fetcher=url_fetcher, media_type=media_type,
                          page_rules=[], layers=[], **kwargs)
     finally:
         logger.removeHandler(handler)

@@ -281,27 +281,53 @@ def test_workers_die_with_their_parent(tmp_path: Path, signum: int, pdeathsig: b
     assert [p.name for p in out.rglob("*.tmp")] == []
 
 
+_RETIRING_EVERY_TWO = (
+    "import os, sys\nfrom pathlib import Path\nfrom generator.build import workers\n"
+    "from generator.build.builder import Builder\nworkers.JOBS_PER_WORKER = 2\noriginal = Builder.build\n"
+    "def build(self, *args, **kwargs):\n"
+    "    with Path(os.environ['PIDS']).open('a') as file:  # in the worker (forked with this patch)\n"
+    "        file.write(f'{os.getpid()}\\n')\n"
+    "    return original(self, *args, **kwargs)\n"
+    "Builder.build = build\nfrom generator.cli.main import main\nmain(sys.argv[1:])\n")
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a warm parent only on Linux")
-def test_a_worker_retires_after_its_share_of_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fresh fork takes over every JOBS_PER_WORKER documents (a worker's memory stays bounded)."""
-    from generator.build import workers
-    from generator.build.builder import Builder
-
-    monkeypatch.setattr(workers, "JOBS_PER_WORKER", 2)
+def test_a_worker_retires_after_its_share_of_documents(tmp_path: Path) -> None:
+    """A fresh fork takes over every JOBS_PER_WORKER documents (a worker's memory stays bounded). In a process of
+    its own: workers are forked only from a process without other threads (this test process may have some)."""
     pids = tmp_path / "pids"
-    original = Builder.build
-
-    def build(self: Builder, *args: object, **kwargs: object) -> object:
-        with pids.open("a") as file:  # in the worker (forked with this patch)
-            file.write(f"{os.getpid()}\n")
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Builder, "build", build)
-    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh-CN",
-                     "-l", "fr", "-j", "2", "-o", str(tmp_path / "out"))
-    assert result.exit_code == 0, result.output
+    result = subprocess.run([sys.executable, "-c", _RETIRING_EVERY_TWO, "build", "esim-cancel", "--content",
+                             str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh-CN", "-l", "fr", "-j", "2",
+                             "-o", str(tmp_path / "out")],
+                            capture_output=True, text=True, env={**os.environ, "PIDS": str(pids)}, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "8 built, 0 up to date, 0 failed" in result.stdout
     built_by = pids.read_text().split()
-    assert len(built_by) == 8 and os.getpid() not in map(int, built_by)
+    assert len(built_by) == 8
     assert max(built_by.count(pid) for pid in built_by) <= 2
     assert len(set(built_by)) >= 4
+
+
+def test_workers_are_spawned_not_forked_beside_other_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork while another thread holds a lock gives a child that hangs on it (a test process with a desk's
+    threads did): then workers are spawned, cold but safe, and never retired."""
+    import threading
+
+    from generator.build import workers
+
+    contexts: list[str] = []
+    original = workers.multiprocessing.get_context
+    monkeypatch.setattr(workers.multiprocessing, "get_context",
+                        lambda method: contexts.append(method) or original(method))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, daemon=True)
+    other.start()
+    try:
+        result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-j", "2",
+                         "-o", str(tmp_path / "out"))
+    finally:
+        release.set()
+        other.join()
+    assert result.exit_code == 0, result.output
+    assert "4 built, 0 up to date, 0 failed" in result.stdout
+    assert contexts and set(contexts) == {"spawn"}

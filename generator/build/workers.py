@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,8 +87,9 @@ _PR_SET_PDEATHSIG = 1
 
 
 def fork_available() -> bool:
-    """Workers are forked on Linux (they inherit a warm parent); elsewhere spawned (macOS forks unsafely)."""
-    return sys.platform == "linux"
+    """Workers are forked on Linux (they inherit a warm parent) from a process running no other thread; else
+    spawned (macOS forks unsafely, and a fork can inherit a lock another thread held: the child then hangs)."""
+    return sys.platform == "linux" and threading.active_count() == 1
 
 
 def die_with_parent(parent_pid: int) -> None:

@@ -308,17 +308,17 @@ def test_a_worker_retires_after_its_share_of_documents(tmp_path: Path) -> None:
     assert len(set(built_by)) >= 4
 
 
-def test_workers_are_spawned_not_forked_beside_other_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_worker_retires_beside_other_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fork while another thread holds a lock gives a child that hangs on it (a test process with a desk's
-    threads did): then workers are spawned, cold but safe, and never retired."""
+    threads did, mid-build): beside other threads, workers are kept for the whole build."""
     import threading
 
     from generator.build import workers
 
-    contexts: list[str] = []
-    original = workers.multiprocessing.get_context
-    monkeypatch.setattr(workers.multiprocessing, "get_context",
-                        lambda method: contexts.append(method) or original(method))
+    monkeypatch.setattr(workers, "JOBS_PER_WORKER", 1)
+    started: list[int] = []
+    original = workers.WorkerPool._start
+    monkeypatch.setattr(workers.WorkerPool, "_start", lambda self: started.append(1) or original(self))
     release = threading.Event()
     other = threading.Thread(target=release.wait, daemon=True)
     other.start()
@@ -330,4 +330,4 @@ def test_workers_are_spawned_not_forked_beside_other_threads(tmp_path: Path, mon
         other.join()
     assert result.exit_code == 0, result.output
     assert "4 built, 0 up to date, 0 failed" in result.stdout
-    assert contexts and set(contexts) == {"spawn"}
+    assert len(started) == 2

@@ -87,9 +87,14 @@ _PR_SET_PDEATHSIG = 1
 
 
 def fork_available() -> bool:
-    """Workers are forked on Linux (they inherit a warm parent) from a process running no other thread; else
-    spawned (macOS forks unsafely, and a fork can inherit a lock another thread held: the child then hangs)."""
-    return sys.platform == "linux" and threading.active_count() == 1
+    """Workers are forked on Linux (they inherit a warm parent); elsewhere spawned (macOS forks unsafely)."""
+    return sys.platform == "linux"
+
+
+def retiring_safe() -> bool:
+    """Whether a worker may be replaced by a fresh fork in the middle of a build: only forked workers, and only
+    from a process running no other thread (a fork can inherit a lock another thread held: the child hangs)."""
+    return fork_available() and threading.active_count() == 1
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -157,7 +162,7 @@ class WorkerPool:
                     if result is not None:
                         report(result)
                         results.append(result)
-                        if worker.done >= self.jobs_per_worker and fork_available():
+                        if worker.done >= self.jobs_per_worker and retiring_safe():
                             self._retire(worker)  # forked from the warm parent, a fresh one costs little
                 while queue and not stop() and len(self.workers) < min(self.size, len(queue)):
                     self._start()  # in place of one that died or retired

@@ -33,14 +33,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build.builder import Builder  # noqa: E402
+from generator.produce.builder import Builder  # noqa: E402
 from generator.fonts.stacks import font_stack  # noqa: E402
 from generator.render.inline import plain_text  # noqa: E402
-from generator.build.jobs import Job, plan_jobs  # noqa: E402
+from generator.produce.jobs import Job, plan_jobs  # noqa: E402
 from generator.i18n.library import Library, load_library  # noqa: E402
 from generator.render.templates import Templates  # noqa: E402
 from generator.i18n.template_strings import load_ui_strings  # noqa: E402
-from generator.build.workers import default_workers  # noqa: E402
+from generator.produce.workers import default_workers  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from targets import batch_overhead, checklist_too_long  # noqa: E402

@@ -27,8 +27,8 @@ def batch_overhead(content: Path) -> None:
     import weasyprint
     from weasyprint.document import Document
 
-    from generator.build.batch import BuildRequest, plan_build, run_build
-    from generator.build.progress import Reporter
+    from generator.produce.batch import BuildRequest, plan_build, run_build
+    from generator.produce.progress import Reporter
     from generator.render.formats import PrintOptions
 
     renders: list[float] = []

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "generator"
 # Stage order: a module may import its own stage and the ones before it, never a later one.
-STAGES = ("content", "i18n", "fonts", "render", "build", "desk", "cli")
+STAGES = ("content", "i18n", "fonts", "render", "produce", "desk", "cli")
 ROOT_MODULES = {"__init__.py", "__main__.py", "errors.py"}
 MAX_LINES = 400
 

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from PIL import Image
 
 from conftest import (BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdftotext, run_cli, squeeze)
-from generator.build.fitting import largest_fitting
+from generator.produce.fitting import largest_fitting
 from generator.content.loader import load_guide
 from generator.render.pdf import Layout
 from generator.render.record import MAX_STRETCH, least, stretched

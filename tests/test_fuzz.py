@@ -111,8 +111,8 @@ def valid_guide(draw: st.DrawFn) -> dict:  # type: ignore[type-arg]
 
 def _build_checklist(tmp: Path, data: dict):  # type: ignore[no-untyped-def, type-arg]
     """Load the guide; None if validation refused it, else the result of building its checklist."""
-    from generator.build.builder import Builder
-    from generator.build.jobs import Job
+    from generator.produce.builder import Builder
+    from generator.produce.jobs import Job
     from generator.i18n.library import load_library
     from generator.render.templates import Templates
 

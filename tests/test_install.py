@@ -179,7 +179,7 @@ def test_wheel_carries_templates_styles_catalogs_and_desk(wheel: Path) -> None:
     bundled = {name.removeprefix("generator/bundled/") for name in names if name.startswith("generator/bundled/")}
     expected = {p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file()}
     assert bundled == expected
-    assert {"generator/cli/main.py", "generator/build/batch.py", "generator/content/model.py"} <= names
+    assert {"generator/cli/main.py", "generator/produce/batch.py", "generator/content/model.py"} <= names
     assert not any(name.startswith(("tests/", "content/", "templates/")) for name in names)
 
 

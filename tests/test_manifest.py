@@ -66,8 +66,8 @@ def test_manifest_that_is_a_directory(tmp_path: Path) -> None:
 
 def _result(out: Path, name: str, key: str, data: bytes):  # type: ignore[no-untyped-def]
     """A JobResult as a build reports it after writing ``data``."""
-    from generator.build.jobs import Job, JobResult
-    from generator.build.outputs import write_atomic
+    from generator.produce.jobs import Job, JobResult
+    from generator.produce.outputs import write_atomic
 
     path = out / "en" / name
     written = write_atomic(path, data)
@@ -76,7 +76,7 @@ def _result(out: Path, name: str, key: str, data: bytes):  # type: ignore[no-unt
 
 
 def test_two_runs_merge_their_records(tmp_path: Path) -> None:
-    from generator.build.cache import Manifest
+    from generator.produce.cache import Manifest
 
     out = tmp_path / "out"
     one, two = Manifest(out), Manifest(out)  # both read the (missing) record before either saves
@@ -92,7 +92,7 @@ def test_the_record_of_the_last_writer_stands(tmp_path: Path) -> None:
     """Run one writes a PDF, run two replaces it; whichever saves last, the record is run two's."""
     import os
 
-    from generator.build.cache import Manifest
+    from generator.produce.cache import Manifest
 
     out = tmp_path / "out"
     for order in ((0, 1), (1, 0)):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import GuidegenError
-from generator.build.outputs import output_path, write_atomic
+from generator.produce.outputs import output_path, write_atomic
 
 
 def test_output_path_layout(tmp_path: Path) -> None:

@@ -41,8 +41,8 @@ def test_parallel_build_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
 
 def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SIGKILL in the middle of writing: the old PDF survives byte for byte and no temporary file remains."""
-    from generator.build import builder as build
-    from generator.build import outputs
+    from generator.produce import builder as build
+    from generator.produce import outputs
 
     out = tmp_path / "out"
     first = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-o", str(out))
@@ -194,8 +194,8 @@ def test_bad_shard_is_a_usage_error(value: str) -> None:
 
 
 def test_progress_bar_on_a_terminal() -> None:
-    from generator.build.jobs import Job, JobResult
-    from generator.build.progress import Reporter
+    from generator.produce.jobs import Job, JobResult
+    from generator.produce.progress import Reporter
 
     ticks = iter([0.0, 1.0, 2.5, 3.0])
     stream = io.StringIO()
@@ -242,7 +242,7 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-_WITHOUT_PDEATHSIG = ("import sys\nfrom generator.build import workers\nworkers.die_with_parent = lambda pid: None\n"
+_WITHOUT_PDEATHSIG = ("import sys\nfrom generator.produce import workers\nworkers.die_with_parent = lambda pid: None\n"
                       "from generator.cli.main import main\nmain(sys.argv[1:])\n")
 
 
@@ -282,8 +282,8 @@ def test_workers_die_with_their_parent(tmp_path: Path, signum: int, pdeathsig: b
 
 
 _RETIRING_EVERY_TWO = (
-    "import os, sys\nfrom pathlib import Path\nfrom generator.build import workers\n"
-    "from generator.build.builder import Builder\nworkers.JOBS_PER_WORKER = 2\noriginal = Builder.build\n"
+    "import os, sys\nfrom pathlib import Path\nfrom generator.produce import workers\n"
+    "from generator.produce.builder import Builder\nworkers.JOBS_PER_WORKER = 2\noriginal = Builder.build\n"
     "def build(self, *args, **kwargs):\n"
     "    with Path(os.environ['PIDS']).open('a') as file:  # in the worker (forked with this patch)\n"
     "        file.write(f'{os.getpid()}\\n')\n"
@@ -313,7 +313,7 @@ def test_no_worker_retires_beside_other_threads(tmp_path: Path, monkeypatch: pyt
     threads did, mid-build): beside other threads, workers are kept for the whole build."""
     import threading
 
-    from generator.build import workers
+    from generator.produce import workers
 
     monkeypatch.setattr(workers, "JOBS_PER_WORKER", 1)
     started: list[int] = []

@@ -68,7 +68,7 @@ def test_edit_between_snapshot_and_render(content_copy: Path, tmp_path: Path, mo
                                           workers: str) -> None:
     """An edit made while a document renders: the PDF shows the old text, recorded under the old key,
     so the next build makes it again with the new text."""
-    from generator.build.builder import Builder
+    from generator.produce.builder import Builder
 
     out = tmp_path / "out"
     _provider(content_copy, "Oldcorp")
@@ -92,14 +92,14 @@ def test_edit_between_snapshot_and_render(content_copy: Path, tmp_path: Path, mo
 
 
 def _desk(content: Path, out: Path):  # type: ignore[no-untyped-def]
-    from generator.build.ondemand import OnDemand
+    from generator.produce.ondemand import OnDemand
     from generator.render.templates import Templates
 
     return OnDemand(content, out, Templates())
 
 
 def _job():  # type: ignore[no-untyped-def]
-    from generator.build.jobs import Job
+    from generator.produce.jobs import Job
 
     return Job("esim-cancel", "zh-CN", "handout")
 
@@ -108,7 +108,7 @@ def test_desk_edit_within_a_second_of_a_request(content_copy: Path, tmp_path: Pa
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The measured bug: the desk looks at the folder at most once a second; an edit inside that second
     must not be served as the old PDF under the new key."""
-    from generator.build import ondemand
+    from generator.produce import ondemand
 
     out = tmp_path / "out"
     _provider(content_copy, "Oldcorp")
@@ -126,7 +126,7 @@ def test_desk_edit_within_a_second_of_a_request(content_copy: Path, tmp_path: Pa
 
 def test_desk_edit_between_snapshot_and_render(content_copy: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.build.builder import Builder
+    from generator.produce.builder import Builder
 
     out = tmp_path / "out"
     _provider(content_copy, "Oldcorp")
@@ -150,7 +150,7 @@ def test_desk_edit_between_snapshot_and_render(content_copy: Path, tmp_path: Pat
 def test_template_and_asset_files_come_from_the_snapshot(content_copy: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A CSS edit while a document renders: what is laid out is the CSS that was keyed."""
-    from generator.build.builder import Builder
+    from generator.produce.builder import Builder
 
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -178,7 +178,7 @@ def test_an_image_replaced_while_rendering(content_copy: Path, tmp_path: Path, m
     """The PDF shows the image that was keyed; the next build shows the new one."""
     from test_images import _add_image, _assets, _images_in, _png
 
-    from generator.build.builder import Builder
+    from generator.produce.builder import Builder
 
     _add_image(content_copy, "phone.png")
     image = _assets(content_copy) / "phone.png"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, ROOT, pdf_reader, pdftotext
-from generator.build.builder import Builder
-from generator.build.jobs import Job
+from generator.produce.builder import Builder
+from generator.produce.jobs import Job
 from generator.i18n.library import load_library
 from generator.render import stylesheets
 from generator.render.formats import PrintOptions

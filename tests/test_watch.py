@@ -23,7 +23,7 @@ PROVIDER = "provider: Heyon"
 
 
 def _request(content: Path, out: Path, **options):  # type: ignore[no-untyped-def]
-    from generator.build.batch import BuildRequest
+    from generator.produce.batch import BuildRequest
 
     return BuildRequest(content=content, output=out, guides=(GUIDE,), **options)
 
@@ -45,7 +45,7 @@ class _Lines:
 
 
 def test_only_the_documents_whose_inputs_changed_are_rebuilt(content_copy: Path, tmp_path: Path) -> None:
-    from generator.build.watch import watch
+    from generator.produce.watch import watch
 
     out = tmp_path / "out"
     say = _Lines()
@@ -85,7 +85,7 @@ def test_only_the_documents_whose_inputs_changed_are_rebuilt(content_copy: Path,
 def test_one_builder_is_kept_warm_for_the_whole_session(content_copy: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.render.pdf as pdf
-    from generator.build.watch import watch
+    from generator.produce.watch import watch
 
     made = []
     renderer = pdf.Renderer
@@ -111,7 +111,7 @@ def test_one_builder_is_kept_warm_for_the_whole_session(content_copy: Path, tmp_
 
 
 def test_errors_are_shown_as_file_line_col_and_the_watch_goes_on(content_copy: Path, tmp_path: Path) -> None:
-    from generator.build.watch import watch
+    from generator.produce.watch import watch
 
     out = tmp_path / "out"
     guide = content_copy / GUIDE / "guide.yaml"
@@ -138,8 +138,8 @@ def test_errors_are_shown_as_file_line_col_and_the_watch_goes_on(content_copy: P
 
 def test_a_failed_document_is_tried_again_only_when_its_inputs_change(content_copy: Path, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.build.builder import Builder
-    from generator.build.watch import watch
+    from generator.produce.builder import Builder
+    from generator.produce.watch import watch
 
     calls: list[str] = []
     real = Builder.build

@@ -34,7 +34,7 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
 
     from generator.desk.app import DeskConfig, allowed_hosts, create_app, waitress_options
 
-    from generator.build.outputs import check_output_folder
+    from generator.produce.outputs import check_output_folder
 
     check_output_folder(output, content)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

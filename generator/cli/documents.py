@@ -43,8 +43,8 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     Documents whose inputs have not changed since the last build are skipped
     (see --force); the rest are built in parallel worker processes.
     """
-    from generator.build.batch import BuildRequest, plan_build, run_build
-    from generator.build.progress import Reporter
+    from generator.produce.batch import BuildRequest, plan_build, run_build
+    from generator.produce.progress import Reporter
 
     request = BuildRequest(
         content=content, output=output, guides=guides, languages=languages, formats=formats or FORMATS,
@@ -60,7 +60,7 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     for message in plan.errors:
         click.echo(f"error: {message}", err=True)
     if require_reviewed:
-        from generator.build.review import unreviewed_documents
+        from generator.produce.review import unreviewed_documents
 
         refused = unreviewed_documents(plan.library, [(job.guide, job.language, job.format) for job in plan.jobs])
         if refused:
@@ -100,8 +100,8 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
            params: tuple[str, ...], strict: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
            marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Make one document for one reader, in their language."""
-    from generator.build.progress import Reporter
-    from generator.build.single import DocumentRequest, render_document
+    from generator.produce.progress import Reporter
+    from generator.produce.single import DocumentRequest, render_document
 
     options = print_variants((paper,), large_print=large_print, duplex=duplex, booklet=booklet, bleed=bleed, marks=marks,
                              pdf_a=pdf_a)[0]
@@ -133,7 +133,7 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
            paper: str, output: Path, allow_many: bool, large_print: bool, duplex: bool, booklet: bool, bleed: str,
            marks: bool, pdf_a: bool, brand_file: Path | None, templates_dir: Path | None) -> None:
     """Print a guide for a visitor: build it if it is not up to date, then send it to a CUPS printer."""
-    from generator.build.single import DocumentRequest, current_document
+    from generator.produce.single import DocumentRequest, current_document
     from generator.desk.printing import check_copies, send_to_printer, sides_for
     from generator.errors import display_path
 
@@ -188,8 +188,8 @@ def card(content: Path, paper: str, output: Path, force: bool, templates_dir: Pa
 
     A visitor who shares no language with the staff points at theirs.
     """
-    from generator.build.card import build_card
-    from generator.build.outputs import check_output_folder
+    from generator.produce.card import build_card
+    from generator.produce.outputs import check_output_folder
     from generator.cli.options import templates_for
     from generator.errors import display_path
     from generator.i18n.library import load_library

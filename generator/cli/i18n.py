@@ -27,7 +27,7 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         """Write the .pot template of every guide and of the template strings."""
         from generator.i18n.catalogs import catalog_bytes
         from generator.i18n.workflow import POT_NAME, guide_template, ui_template
-        from generator.build.outputs import write_atomic
+        from generator.produce.outputs import write_atomic
 
         library = _library(content)
         for source in library.guides.values():
@@ -48,7 +48,7 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         from generator.i18n.catalogs import catalog_bytes
         from generator.i18n.workflow import guide_template, new_catalog, ui_template
         from generator.content.languages import canonical_tag, match_language
-        from generator.build.outputs import write_atomic
+        from generator.produce.outputs import write_atomic
         from generator.i18n.template_strings import ui_catalog_paths
 
         tag = canonical_tag(language)
@@ -75,7 +75,7 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         """Merge changed sources into every catalog: changed → fuzzy, removed → obsolete, new → untranslated."""
         from generator.i18n.catalogs import catalog_bytes, keep_untouched, read_catalog
         from generator.i18n.workflow import guide_template, merge, translation_memory, ui_template
-        from generator.build.outputs import write_atomic
+        from generator.produce.outputs import write_atomic
         from generator.i18n.template_strings import ui_catalog_paths
 
         library = _library(content)
@@ -132,7 +132,7 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
                   help="Exit 1 when any catalog is less translated than this.")
     def status(content: Path, templates_dir: Path | None, min_percent: float | None) -> None:
         """Translated / fuzzy / untranslated strings per guide and language, and how much is reviewed."""
-        from generator.build.checks import completeness, ui_completeness
+        from generator.produce.checks import completeness, ui_completeness
         from generator.i18n.template_strings import ui_catalog_paths
 
         library = _library(content)

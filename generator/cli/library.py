@@ -17,7 +17,7 @@ from generator.errors import ContentError
 @click.option("--strict", is_flag=True, help="Plain-language hints (long sentences and lists, chained steps) are errors.")
 def check(content: Path, templates_dir: Path | None, strict: bool) -> None:
     """Validate all content and translations without writing PDFs; hint at plain language."""
-    from generator.build.checks import check_library
+    from generator.produce.checks import check_library
     from generator.i18n.library import load_library
 
     library = load_library(content)
@@ -37,7 +37,7 @@ def check(content: Path, templates_dir: Path | None, strict: bool) -> None:
 @content_option
 def languages(content: Path) -> None:
     """List the languages guides are available in, with names and completeness."""
-    from generator.build.checks import completeness
+    from generator.produce.checks import completeness
     from generator.content.languages import english_name, native_name
     from generator.i18n.library import load_library
 
@@ -80,7 +80,7 @@ def schema(output: Path | None) -> None:
     if output is None:
         click.echo(guide_schema_json(), nl=False)
         return
-    from generator.build.outputs import write_atomic
+    from generator.produce.outputs import write_atomic
     from generator.errors import display_path
 
     write_atomic(output, guide_schema_json().encode("utf-8"))
@@ -94,7 +94,7 @@ def schema(output: Path | None) -> None:
 @click.option("--title", metavar="TEXT", help="The guide's title (a placeholder otherwise).")
 def new(guide: str, language: str, content: Path, title: str | None) -> None:
     """Start a guide: a commented guide.yaml using every block type, and the schema for editors."""
-    from generator.build.outputs import write_atomic
+    from generator.produce.outputs import write_atomic
     from generator.content.scaffold import GUIDE_FILE, SCHEMA_FILE, starter_guide
     from generator.content.schema import guide_schema_json
     from generator.errors import GuidegenError, display_path

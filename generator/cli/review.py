@@ -37,7 +37,7 @@ def register(i18n: click.Group, content_option, templates_option) -> None:  # ty
                templates_dir: Path | None) -> None:
         """Print the bilingual review sheet of a language: every string beside its source, a box to tick,
         safety-relevant strings marked, and a sign-off block."""
-        from generator.build.review import write_review_sheet
+        from generator.produce.review import write_review_sheet
         from generator.cli.i18n import _library
 
         library = _library(content)
@@ -64,7 +64,7 @@ def register(i18n: click.Group, content_option, templates_option) -> None:  # ty
 
         A mark holds for the source and translation as they are now; it lapses when either changes.
         """
-        from generator.build.review import record_review
+        from generator.produce.review import record_review
         from generator.cli.i18n import _library
 
         if all_strings == bool(ids):

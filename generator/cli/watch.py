@@ -37,9 +37,9 @@ def watch(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     """
     import watchfiles
 
-    from generator.build.batch import BuildRequest
-    from generator.build.outputs import check_output_folder
-    from generator.build.watch import watch as run, watched_paths
+    from generator.produce.batch import BuildRequest
+    from generator.produce.outputs import check_output_folder
+    from generator.produce.watch import watch as run, watched_paths
 
     check_output_folder(output, content)
     request = BuildRequest(

@@ -37,18 +37,18 @@ from generator.render.brand import LoadedBrand
 from generator.desk.printers import PrinterStatus
 from generator.errors import GuidegenError
 from generator.render.formats import FORMATS, PrintOptions
-from generator.build.jobs import Job
+from generator.produce.jobs import Job
 from generator.content.languages import direction, english_name, is_valid_tag, native_name
 from generator.content.numerals import localize_digits
-from generator.build.ondemand import OnDemand
+from generator.produce.ondemand import OnDemand
 from generator.desk.card import add_card_routes, card_offered
 from generator.desk.live import Live, document_version, guide_problems, problems_version
 from generator.desk.previews import page_image
 from generator.desk.printing import MAX_COPIES, send_to_printer
-from generator.build.renderpool import RenderPool
+from generator.produce.renderpool import RenderPool
 from generator.render.templates import Templates
 from generator.i18n.template_strings import UI_SOURCE_LANGUAGE, UiStrings, load_ui_strings, ui_catalog_paths
-from generator.build.workers import BuildSettings
+from generator.produce.workers import BuildSettings
 
 PREVIEW_DPI = 60
 THUMBNAIL_DPI = 24

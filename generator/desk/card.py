@@ -15,8 +15,8 @@ from typing import Any
 
 from flask import Flask, Response, abort, request, send_file
 
-from generator.build.availability import card_languages
-from generator.build.ondemand import OnDemand
+from generator.produce.availability import card_languages
+from generator.produce.ondemand import OnDemand
 from generator.desk.previews import page_image
 from generator.desk.printing import MAX_COPIES, send_to_printer
 from generator.errors import GuidegenError

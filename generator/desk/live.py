@@ -14,8 +14,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build.jobs import Job
-from generator.build.ondemand import OnDemand
+from generator.produce.jobs import Job
+from generator.produce.ondemand import OnDemand
 from generator.errors import ContentError, GuidegenError, Problem
 
 VERSION_INTERVAL_S = 2  # how often desk.js asks (documented here; the script has its own constant)

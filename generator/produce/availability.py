@@ -8,7 +8,7 @@ at 100 %); a catalog that does not load is not complete. The order is the desk h
 
 from __future__ import annotations
 
-from generator.build.checks import completeness
+from generator.produce.checks import completeness
 from generator.errors import ContentError
 from generator.i18n.library import GuideSource, Library
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.availability import card_languages
-from generator.build.cache import Fingerprints, Manifest, code_digest
-from generator.build.outputs import write_atomic
+from generator.produce.availability import card_languages
+from generator.produce.cache import Fingerprints, Manifest, code_digest
+from generator.produce.outputs import write_atomic
 from generator.errors import GuidegenError
 from generator.render.card import MAX_LANGUAGES
 from generator.render.formats import PrintOptions
@@ -69,7 +69,7 @@ def build_card(library: Library, out_dir: Path, templates: Templates, *, paper: 
     """Build the card into ``out_dir`` unless it is up to date; the result says which.
 
     ``timeout``: seconds its layout may take (``builder.time_limit``: the main thread only; 0: no limit)."""
-    from generator.build.builder import time_limit
+    from generator.produce.builder import time_limit
     from generator.render.html import document_timestamp
 
     languages = card_plan(library)
@@ -99,7 +99,7 @@ def build_card(library: Library, out_dir: Path, templates: Templates, *, paper: 
 
 def _render(languages: list[str], templates: Templates, files: TemplateFiles, paper: str, created: str,
             renderer: Renderer | None) -> tuple[bytes, int, list[str]]:
-    from generator.build.builder import check_glyphs, check_on_page
+    from generator.produce.builder import check_glyphs, check_on_page
     from generator.render.card import render_card
     from generator.render.pdf import Renderer
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.jobs import Job, JobResult, describe_languages
+from generator.produce.jobs import Job, JobResult, describe_languages
 from generator.errors import ContentError, GuidegenError
 from generator.render.formats import PrintOptions
 
@@ -54,7 +54,7 @@ def reader_language(source: GuideSource, language: str | None) -> str:
 
 def render_document(request: DocumentRequest, output: Path | None = None) -> JobResult:
     """Make the document and write it to ``output`` (default: ``<guide>-<format>[-variant].<language>.pdf``)."""
-    from generator.build.builder import Builder
+    from generator.produce.builder import Builder
     from generator.i18n.library import load_library
 
     library = load_library(request.content, [request.guide])
@@ -71,8 +71,8 @@ def render_document(request: DocumentRequest, output: Path | None = None) -> Job
 
 def current_document(request: DocumentRequest, out_dir: Path) -> tuple[Job, Path, bool]:
     """The document in ``out_dir``, built first unless it is up to date: its job, path, and whether it was built."""
-    from generator.build.ondemand import OnDemand
-    from generator.build.outputs import check_output_folder
+    from generator.produce.ondemand import OnDemand
+    from generator.produce.outputs import check_output_folder
 
     check_output_folder(out_dir, request.content)
     desk = OnDemand(request.content, out_dir, request.templates, request.brand, params=request.params)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from generator.render.formats import PrintOptions
 from generator.content.languages import english_name, native_name
-from generator.build.outputs import output_path
+from generator.produce.outputs import output_path
 
 if TYPE_CHECKING:
     from generator.i18n.library import Library

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build.jobs import Job, JobResult, plan_jobs, shard_jobs
-from generator.build.outputs import check_output_folder
+from generator.produce.jobs import Job, JobResult, plan_jobs, shard_jobs
+from generator.produce.outputs import check_output_folder
 from generator.errors import Problem, display_path
 from generator.render.formats import FORMATS, PrintOptions
 
 if TYPE_CHECKING:
-    from generator.build.builder import Builder
-    from generator.build.cache import Fingerprints, Manifest
-    from generator.build.progress import Reporter
+    from generator.produce.builder import Builder
+    from generator.produce.cache import Fingerprints, Manifest
+    from generator.produce.progress import Reporter
     from generator.i18n.library import Library
     from generator.render.brand import LoadedBrand
     from generator.render.templates import Templates
@@ -89,8 +89,8 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
     ``builder``: one kept warm by the caller (``guidegen watch``), used for a build in this process;
     it is given this plan's library.
     """
-    from generator.build.cache import Fingerprints, Manifest, fingerprint_options
-    from generator.build.workers import BuildSettings, WorkerPool, default_workers
+    from generator.produce.cache import Fingerprints, Manifest, fingerprint_options
+    from generator.produce.workers import BuildSettings, WorkerPool, default_workers
 
     templates = templates_of(request)
     fingerprints = Fingerprints(plan.library, templates,
@@ -127,7 +127,7 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
                 todo, record, stop=stop)
         elif todo:
             if builder is None:
-                from generator.build.builder import Builder
+                from generator.produce.builder import Builder
 
                 builder = Builder(plan.library, request.output, templates, params=request.params,
                                   strict=request.strict, timeout=request.timeout, brand=request.brand)
@@ -146,7 +146,7 @@ def _recall_completeness(library: Library, fingerprints: Fingerprints,
     """Which languages each guide is complete in, as an earlier build into this folder worked out from the
     same inputs (otherwise every catalog of the library is read to key the handouts); the completeness key
     of each (guide, language)."""
-    from generator.build.availability import tell_completeness
+    from generator.produce.availability import tell_completeness
 
     keys = {}
     for name, source in library.guides.items():
@@ -160,7 +160,7 @@ def _recall_completeness(library: Library, fingerprints: Fingerprints,
 
 def _remember_completeness(library: Library, keys: dict[tuple[str, str], str], manifest: Manifest) -> None:
     """Record what this build worked out, under the keys of the inputs it was worked out from."""
-    from generator.build.availability import known_completeness
+    from generator.produce.availability import known_completeness
 
     for name, source in library.guides.items():
         for language, complete in known_completeness(source).items():
@@ -170,8 +170,8 @@ def _remember_completeness(library: Library, keys: dict[tuple[str, str], str], m
 
 def _warm_builder(request: BuildRequest, plan: BuildPlan, templates: Templates, todo: list[Job]) -> Builder | None:
     """Where workers are forked (Linux), set the rendering stack up once here, not once per worker."""
-    from generator.build.builder import Builder
-    from generator.build.workers import fork_available
+    from generator.produce.builder import Builder
+    from generator.produce.workers import fork_available
 
     if not fork_available():
         return None

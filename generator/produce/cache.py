@@ -30,12 +30,12 @@ from generator import __version__
 from generator.errors import GuidegenError
 from generator.fonts.fontconfig import FontconfigMissing, family_faces
 from generator.fonts.stacks import font_stack
-from generator.build.outputs import write_atomic
+from generator.produce.outputs import write_atomic
 from generator.content.snapshot import DocumentInputs, TemplateFiles, read_inputs
 
 if TYPE_CHECKING:
     from generator.render.brand import LoadedBrand
-    from generator.build.jobs import Job, JobResult
+    from generator.produce.jobs import Job, JobResult
     from generator.i18n.library import Library
     from generator.render.templates import Templates
 
@@ -129,7 +129,7 @@ class Fingerprints:
         return self._inputs[job.guide, job.language]
 
     def key(self, job: Job) -> str:
-        from generator.build.availability import also_available
+        from generator.produce.availability import also_available
 
         assert self.library is not None
         also = also_available(self.library, job.guide, job.language) if job.format == "handout" else ()
@@ -158,7 +158,7 @@ class Fingerprints:
     def completeness_key(self, guide: str, language: str) -> str:
         """What decides whether ``guide`` is complete in ``language``: the guide file, the language's catalog,
         its fonts (a translation that would print boxes does not count) and guidegen's code."""
-        from generator.build.jobs import Job
+        from generator.produce.jobs import Job
 
         inputs = self.inputs(Job(guide, language, "handout"))
         digest = hashlib.sha256(f"complete\0{code_digest()}\0{guide}\0{language}\0".encode())

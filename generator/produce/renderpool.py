@@ -18,9 +18,9 @@ import multiprocessing.connection
 import threading
 from dataclasses import dataclass
 
-from generator.build.jobs import Job, JobResult
-from generator.build.outputs import remove_temporaries
-from generator.build.workers import BuildSettings, _exit_reason, _serve
+from generator.produce.jobs import Job, JobResult
+from generator.produce.outputs import remove_temporaries
+from generator.produce.workers import BuildSettings, _exit_reason, _serve
 
 GRACE_SECONDS = 10.0  # how long past its own time limit a silent worker is given before it is killed
 

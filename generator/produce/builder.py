@@ -18,21 +18,21 @@ from typing import TYPE_CHECKING, TypeVar
 from generator.content import snapshot
 from generator.render.booklet import impose_booklet
 from generator.render.brand import LoadedBrand
-from generator.build.availability import also_available
-from generator.build.cache import Fingerprints, fingerprint_options
+from generator.produce.availability import also_available
+from generator.produce.cache import Fingerprints, fingerprint_options
 from generator.i18n.catalogs import read_catalog
 from generator.content.loader import load_guide
 from generator.errors import GuidegenError, display_path
 from generator.fonts.stacks import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
 from generator.fonts.coverage import find_printed_gaps
-from generator.build.fitting import Fit, largest_fitting
-from generator.build.jobs import Job, JobResult
+from generator.produce.fitting import Fit, largest_fitting
+from generator.produce.jobs import Job, JobResult
 from generator.content.model import Record
 from generator.content.languages import direction
 from generator.i18n.library import Library
 from generator.i18n.localize import Fallback, LocalizedGuide, localize
 from generator.i18n.usability import INVALID
-from generator.build.outputs import write_atomic
+from generator.produce.outputs import write_atomic
 from generator.render.html import DocumentOptions, RenderedHtml, Templates, render_html
 from generator.render.record import RecordLines, least as least_record, stretched as stretched_record
 from generator.i18n.template_strings import load_ui_strings

@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.build.batch import BuildPlan, BuildRequest, plan_build, run_build, templates_of
-from generator.build.cache import Fingerprints, brand_digest, fingerprint_options
-from generator.build.jobs import Job, JobResult
-from generator.build.progress import Reporter, describe
+from generator.produce.batch import BuildPlan, BuildRequest, plan_build, run_build, templates_of
+from generator.produce.cache import Fingerprints, brand_digest, fingerprint_options
+from generator.produce.jobs import Job, JobResult
+from generator.produce.progress import Reporter, describe
 from generator.errors import ContentError, GuidegenError, display_path
 from generator.render.templates import BUNDLED_TEMPLATES
 
 if TYPE_CHECKING:
-    from generator.build.builder import Builder
+    from generator.produce.builder import Builder
     from generator.i18n.library import Library
 
 Say = Callable[[str, bool], None]  # a line, and whether it is an error (stderr)
@@ -172,7 +172,7 @@ class Watch:
 
     def _builder(self, library: Library) -> Builder:
         if self.builder is None:
-            from generator.build.builder import Builder  # imports WeasyPrint: once per session
+            from generator.produce.builder import Builder  # imports WeasyPrint: once per session
 
             request = self.request
             self.builder = Builder(library, request.output, templates_of(request), params=request.params,

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from generator.build.jobs import Job, JobResult
-from generator.build.outputs import remove_temporaries
+from generator.produce.jobs import Job, JobResult
+from generator.produce.outputs import remove_temporaries
 
 if TYPE_CHECKING:
-    from generator.build.builder import Builder
+    from generator.produce.builder import Builder
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,7 +46,7 @@ class BuildSettings:
     def builder(self) -> Builder:
         """Runs in the worker: the rendering stack is imported there, not in the parent."""
         from generator.render.brand import load_brand
-        from generator.build.builder import Builder
+        from generator.produce.builder import Builder
         from generator.i18n.library import load_library
         from generator.render.templates import Templates
 

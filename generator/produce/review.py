@@ -17,7 +17,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from generator.build.outputs import write_atomic
+from generator.produce.outputs import write_atomic
 from generator.errors import GuidegenError, display_path
 from generator.i18n.catalogs import catalog_bytes, keep_untouched, read_catalog
 from generator.i18n.library import GuideSource, Library
@@ -61,7 +61,7 @@ def review_sections(library: Library, templates: Templates, language: str,
 def write_review_sheet(library: Library, templates: Templates, language: str, guides: Iterable[str],
                        output: Path, paper: str) -> tuple[Path, list[ReviewSection]]:
     """Render the review sheet of ``language`` to ``output/review-<language>.pdf`` (atomically)."""
-    from generator.build.builder import check_glyphs, check_on_page
+    from generator.produce.builder import check_glyphs, check_on_page
     from generator.render.pdf import Renderer
     from generator.render.review_sheet import review_html
 

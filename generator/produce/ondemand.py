@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.build.cache import Fingerprints, Manifest, fingerprint_options
+from generator.produce.cache import Fingerprints, Manifest, fingerprint_options
 from generator.errors import GuidegenError
 from generator.i18n.library import Library, load_library
 
 if TYPE_CHECKING:
     from generator.render.brand import LoadedBrand
-    from generator.build.builder import Builder
-    from generator.build.jobs import Job, JobResult
-    from generator.build.renderpool import RenderPool
+    from generator.produce.builder import Builder
+    from generator.produce.jobs import Job, JobResult
+    from generator.produce.renderpool import RenderPool
     from generator.render.templates import Templates
 
 MAX_REMEMBERED_FAILURES = 1000
@@ -111,7 +111,7 @@ class OnDemand:
             return self.pool.build(job)
         with self._render:  # in this process, one layout at a time: WeasyPrint is not made for threads
             if self._builder is None:
-                from generator.build.builder import Builder
+                from generator.produce.builder import Builder
 
                 self._builder = Builder(self.library, self.out_dir, self.templates, params=self.params, brand=self.brand,
                                         timeout=0)
@@ -122,7 +122,7 @@ class OnDemand:
 
         Laid out in this process, one layout at a time (its text is CLDR's names and the bundled
         template strings, not content a guide author wrote)."""
-        from generator.build.card import build_card
+        from generator.produce.card import build_card
 
         with self._render, self._manifest:
             return build_card(self.library, self.out_dir, self.templates, paper=paper).path

@@ -16,7 +16,7 @@ from typing import IO
 
 import click
 
-from generator.build.jobs import Job, JobResult
+from generator.produce.jobs import Job, JobResult
 from generator.errors import display_path
 
 _BAR_WIDTH = 24

@@ -195,3 +195,31 @@ def test_update_fills_new_strings_from_translation_memory(content_copy: Path) ->
         "什么是 eSIM？", context="what.title").string
     assert "translation memory:" in po.read_text(encoding="utf-8") and "esim-cancel/locales/fr.po" in po.read_text(
         encoding="utf-8")
+
+
+def test_bidi_override_in_a_translation_is_refused_and_isolates_are_not(content_copy: Path, tmp_path: Path) -> None:
+    """U+202E prints the rest of the line reversed ("+1 555" as "555 1+"); an isolate only keeps a run's direction."""
+    po = content_copy / "esim-cancel" / "locales" / "en.po"
+    for char in ("\u202e", "\u202a", "\u206b"):
+        line = _edit_po(po, "checklist.title", f"Cancel the {{provider}} {char}line")
+        check = run_cli("check", "--content", str(content_copy))
+        assert check.exit_code == 1, check.output
+        assert f"en.po:{line}: checklist.title: translation contains U+{ord(char):04X}" in check.stderr
+        assert "reorders the printed text" in check.stderr
+    out = tmp_path / "out"
+    build = run_cli("build", "--content", str(content_copy), "-l", "en", "-f", "checklist", "-o", str(out))
+    assert build.exit_code == 1 and f"en.po:{line}: checklist.title" in build.stderr
+    assert not (out / "en" / "esim-cancel-checklist.pdf").exists()
+    _edit_po(po, "checklist.title", "Cancel the \u2068{provider}\u2069 eSIM line")
+    check = run_cli("check", "--content", str(content_copy))
+    assert check.exit_code == 0 and "checklist.title" not in check.stderr, check.stderr
+
+
+def test_bidi_override_in_source_text_is_refused_with_its_yaml_line(content_copy: Path) -> None:
+    guide = content_copy / "esim-cancel" / "guide.yaml"
+    lines = guide.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, row in enumerate(lines) if row.startswith("title:"))
+    lines[at] = 'title: "Call \u202e9910-555 (008) 1+"'
+    guide.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    check = run_cli("check", "--content", str(content_copy))
+    assert check.exit_code == 1 and "U+202E" in check.output and f"guide.yaml:{at + 1}" in check.output, check.output

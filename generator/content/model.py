@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from generator.errors import GuidegenError
+from generator.content.codepoints import describe, refused_char
 from generator.content.languages import TAG_PATTERN, maximize
 from generator.content.textnorm import normalize_text
 
@@ -52,9 +52,9 @@ FileId = Annotated[Id, AfterValidator(_not_reserved)]
 def _printable(text: str) -> str:
     if not text:
         raise ValueError("must not be empty")
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
-            raise ValueError(f"contains U+{ord(char):04X}, which cannot be printed")
+    char = refused_char(text)
+    if char is not None:
+        raise ValueError(f"contains {describe(char)}")
     return text
 
 

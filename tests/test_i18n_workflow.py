@@ -223,3 +223,31 @@ def test_bidi_override_in_source_text_is_refused_with_its_yaml_line(content_copy
     guide.write_text("\n".join(lines) + "\n", encoding="utf-8")
     check = run_cli("check", "--content", str(content_copy))
     assert check.exit_code == 1 and "U+202E" in check.output and f"guide.yaml:{at + 1}" in check.output, check.output
+
+
+def test_a_translation_may_not_add_a_contact_point(content_copy: Path) -> None:
+    """Issue 26 finding 1: each of these passed check and was printed; now each is an error at its PO line."""
+    po = content_copy / "esim-cancel" / "locales" / "en.po"
+    for added in ("write to help@heyon-support.example", "heyon-support.example/ayuda", "bit.ly/x",
+                  "t.me/heyon_help", "wa.me/15550100", "h\u0435yon.example", "xn--hyon-support.example",
+                  "Telegram: heyon_help", "@heyon_help"):
+        line = _edit_po(po, "checklist.title", f"Cancel the {{provider}} eSIM line, {added}")
+        check = run_cli("check", "--content", str(content_copy))
+        assert check.exit_code == 1, (added, check.output)
+        assert f"en.po:{line}: checklist.title" in check.stderr, (added, check.stderr)
+        assert "add no address" in check.stderr or "is not an official link" in check.stderr, added
+    _edit_po(po, "checklist.title", "Cancel the {provider} eSIM line, e.g. at 10.30 (v1.2)")
+    assert run_cli("check", "--content", str(content_copy)).exit_code == 0
+
+
+def test_source_text_may_not_print_an_undeclared_contact_point(content_copy: Path) -> None:
+    guide = content_copy / "esim-cancel" / "guide.yaml"
+    original = guide.read_text(encoding="utf-8")
+    lines = original.splitlines()
+    at = next(n for n, row in enumerate(lines) if row.startswith("title:"))
+    for added in ("help@heyon-support.example", "heyon-support.example/ayuda", "t.me/heyon_help", "x.xn--p1ai"):
+        lines[at] = f'title: "Ask at {added} for help."'
+        guide.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        check = run_cli("check", "--content", str(content_copy))
+        assert check.exit_code == 1 and "is not an official link" in check.output, (added, check.output)
+        assert f"guide.yaml:{at + 1}" in check.output, (added, check.output)

@@ -192,3 +192,26 @@ def test_title_never_ends_on_a_lone_word_or_character(tmp_path: Path, language: 
     assert len(lines) >= 2, title  # the title does break at this size
     last = [word for y, word in title if round(y) == lines[-1]]
     assert len(last) >= 2 or len("".join(last)) >= 2 and not re.fullmatch(r"[A-Za-z]+", "".join(last)), last
+
+
+@pytest.mark.parametrize("device", ["con", "nul", "aux", "prn", "com1", "lpt9"])
+def test_new_and_check_refuse_a_windows_device_name_as_guide_id(tmp_path: Path, device: str) -> None:
+    """A guide id becomes a file name; ``con`` and its kin cannot be written on Windows and once aborted the build."""
+    content = tmp_path / "content"
+    made = run_cli("new", device, "--lang", "en", "--content", str(content))
+    assert made.exit_code == 1 and "device name on Windows" in made.stderr and "Traceback" not in made.output
+    assert not (content / device).exists()
+    assert run_cli("new", "fine", "--lang", "en", "--content", str(content)).exit_code == 0
+    guide = content / "fine" / "guide.yaml"
+    text = guide.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("id: "))
+    guide.write_text(text.replace("id: fine ", f"id: {device} ", 1), encoding="utf-8")
+    check = run_cli("check", "--content", str(content))
+    assert check.exit_code == 1 and "device name on Windows" in check.output, check.output
+    assert f"guide.yaml:{line}" in check.output and "Traceback" not in check.output
+
+
+def test_reserved_names_match_any_case_and_extension() -> None:
+    from generator.content.model import reserved_name
+    assert all(reserved_name(n) for n in ("CON", "Nul.txt", "com1.tar.gz", "LPT3", "aux"))
+    assert not any(reserved_name(n) for n in ("console", "com", "lpt10", "nul-x", "icon", "prn2"))

@@ -195,3 +195,59 @@ def test_update_fills_new_strings_from_translation_memory(content_copy: Path) ->
         "什么是 eSIM？", context="what.title").string
     assert "translation memory:" in po.read_text(encoding="utf-8") and "esim-cancel/locales/fr.po" in po.read_text(
         encoding="utf-8")
+
+
+def test_bidi_override_in_a_translation_is_refused_and_isolates_are_not(content_copy: Path, tmp_path: Path) -> None:
+    """U+202E prints the rest of the line reversed ("+1 555" as "555 1+"); an isolate only keeps a run's direction."""
+    po = content_copy / "esim-cancel" / "locales" / "en.po"
+    for char in ("\u202e", "\u202a", "\u206b"):
+        line = _edit_po(po, "checklist.title", f"Cancel the {{provider}} {char}line")
+        check = run_cli("check", "--content", str(content_copy))
+        assert check.exit_code == 1, check.output
+        assert f"en.po:{line}: checklist.title: translation contains U+{ord(char):04X}" in check.stderr
+        assert "reorders the printed text" in check.stderr
+    out = tmp_path / "out"
+    build = run_cli("build", "--content", str(content_copy), "-l", "en", "-f", "checklist", "-o", str(out))
+    assert build.exit_code == 1 and f"en.po:{line}: checklist.title" in build.stderr
+    assert not (out / "en" / "esim-cancel-checklist.pdf").exists()
+    _edit_po(po, "checklist.title", "Cancel the \u2068{provider}\u2069 eSIM line")
+    check = run_cli("check", "--content", str(content_copy))
+    assert check.exit_code == 0 and "checklist.title" not in check.stderr, check.stderr
+
+
+def test_bidi_override_in_source_text_is_refused_with_its_yaml_line(content_copy: Path) -> None:
+    guide = content_copy / "esim-cancel" / "guide.yaml"
+    lines = guide.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, row in enumerate(lines) if row.startswith("title:"))
+    lines[at] = 'title: "Call \u202e9910-555 (008) 1+"'
+    guide.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    check = run_cli("check", "--content", str(content_copy))
+    assert check.exit_code == 1 and "U+202E" in check.output and f"guide.yaml:{at + 1}" in check.output, check.output
+
+
+def test_a_translation_may_not_add_a_contact_point(content_copy: Path) -> None:
+    """Issue 26 finding 1: each of these passed check and was printed; now each is an error at its PO line."""
+    po = content_copy / "esim-cancel" / "locales" / "en.po"
+    for added in ("write to help@heyon-support.example", "heyon-support.example/ayuda", "bit.ly/x",
+                  "t.me/heyon_help", "wa.me/15550100", "h\u0435yon.example", "xn--hyon-support.example",
+                  "Telegram: heyon_help", "@heyon_help"):
+        line = _edit_po(po, "checklist.title", f"Cancel the {{provider}} eSIM line, {added}")
+        check = run_cli("check", "--content", str(content_copy))
+        assert check.exit_code == 1, (added, check.output)
+        assert f"en.po:{line}: checklist.title" in check.stderr, (added, check.stderr)
+        assert "add no address" in check.stderr or "is not an official link" in check.stderr, added
+    _edit_po(po, "checklist.title", "Cancel the {provider} eSIM line, e.g. at 10.30 (v1.2)")
+    assert run_cli("check", "--content", str(content_copy)).exit_code == 0
+
+
+def test_source_text_may_not_print_an_undeclared_contact_point(content_copy: Path) -> None:
+    guide = content_copy / "esim-cancel" / "guide.yaml"
+    original = guide.read_text(encoding="utf-8")
+    lines = original.splitlines()
+    at = next(n for n, row in enumerate(lines) if row.startswith("title:"))
+    for added in ("help@heyon-support.example", "heyon-support.example/ayuda", "t.me/heyon_help", "x.xn--p1ai"):
+        lines[at] = f'title: "Ask at {added} for help."'
+        guide.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        check = run_cli("check", "--content", str(content_copy))
+        assert check.exit_code == 1 and "is not an official link" in check.output, (added, check.output)
+        assert f"guide.yaml:{at + 1}" in check.output, (added, check.output)

@@ -25,6 +25,11 @@ SHORTENERS = frozenset({
 LINK_REFERENCE = re.compile(r"\[([^\]\n]*)\]\(\s*([^)\s]*)\s*\)")
 # Anything a reader could take for an address: a scheme, or www.
 ADDRESS = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*:(?://)?|www\.)[^\s<>()\[\]{}\"'，。、）]+")
+# Contact points written without a scheme: an email address, a bare domain (``name.example/help``, letters-only
+# top-level label of two or more, so ``e.g.`` and ``v1.2`` are not names), and a messaging handle.
+_EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[^\s@<>()\[\]{}\"']+\.[^\W\d_]{2,}\b")
+_BARE_DOMAIN = re.compile(r"(?i)(?<![\w@.-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:xn--[a-z0-9-]+|[^\W\d_]{2,})\b(?:/[^\s<>()\[\]{}\"']*)?")
+_HANDLE = re.compile(r"(?i)(?<![\w.@])@[a-z0-9_]{3,}|\b(?:tg|whatsapp|telegram|signal|viber|line)\s*(?:[:：]\s*@?|@)[a-z0-9_+]{3,}\b")
 _URL_LIKE_SCHEMES = ("http", "https", "ftp", "javascript", "data", "file", "mailto", "tel", "sms", "vbscript")
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -111,6 +116,11 @@ def addresses(text: str) -> list[str]:
         scheme = token.split(":", 1)[0].lower() if ":" in token else ""
         if token.lower().startswith("www.") or scheme in _URL_LIKE_SCHEMES:
             found.append(token.rstrip(".,;:!?"))
+    rest = ADDRESS.sub(" ", text)
+    found += [m.group(0) for m in _EMAIL.finditer(rest)]
+    rest = _EMAIL.sub(" ", rest)
+    found += [m.group(0).rstrip(".,;:!?") for m in _BARE_DOMAIN.finditer(rest)]
+    found += [m.group(0) for m in _HANDLE.finditer(_BARE_DOMAIN.sub(" ", rest))]
     return found
 
 

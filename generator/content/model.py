@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from generator.errors import GuidegenError
+from generator.content.codepoints import describe, refused_char
 from generator.content.languages import TAG_PATTERN, maximize
 from generator.content.textnorm import normalize_text
 
@@ -30,12 +30,31 @@ PARAM_PATTERN = r"^[a-z][a-z0-9_]*$"
 ASSET_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+
+# Names Windows reserves for devices (also with any extension, in any case): a file named so cannot be made or
+# opened there, so an id that becomes a file name (guide, output) may not be one of them.
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+
+
+def reserved_name(name: str) -> bool:
+    """Whether ``name`` (before its first dot, any case) is a Windows device name such as ``con`` or ``com1``."""
+    return name.split(".", 1)[0].strip().lower() in RESERVED_NAMES
+
+
+def _not_reserved(name: str) -> str:
+    if reserved_name(name):
+        raise ValueError(f"'{name}' is a device name on Windows (con, nul, aux, prn, com1-com9, lpt1-lpt9): "
+                         "a file named so cannot be written there; choose another id")
+    return name
+
+
+FileId = Annotated[Id, AfterValidator(_not_reserved)]
 def _printable(text: str) -> str:
     if not text:
         raise ValueError("must not be empty")
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
-            raise ValueError(f"contains U+{ord(char):04X}, which cannot be printed")
+    char = refused_char(text)
+    if char is not None:
+        raise ValueError(f"contains {describe(char)}")
     return text
 
 
@@ -202,7 +221,7 @@ class Checklist(Strict):
 class Guide(Strict):
     """A guide in its source language."""
 
-    id: Id
+    id: FileId
     source_language: LanguageTag
     revision: dt.date
     params: dict[Annotated[str, StringConstraints(pattern=PARAM_PATTERN)], Annotated[str, StringConstraints(min_length=1, max_length=200)]] = {}

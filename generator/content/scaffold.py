@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from generator.content.languages import canonical_tag
-from generator.content.model import ID_PATTERN
+from generator.content.model import ID_PATTERN, reserved_name
 from generator.errors import GuidegenError, display_path
 
 GUIDE_FILE = "guide.yaml"
@@ -122,6 +122,9 @@ def starter_guide(guide_id: str, language: str, content: Path, title: str | None
     if not re.fullmatch(ID_PATTERN, guide_id) or len(guide_id) > 64:
         raise GuidegenError(f"'{guide_id}' is not a valid guide id: lowercase letters, digits and single hyphens, "
                             "e.g. esim-transfer")
+    if reserved_name(guide_id):
+        raise GuidegenError(f"'{guide_id}' is a device name on Windows (con, nul, aux, prn, com1-com9, lpt1-lpt9): "
+                            "a file named so cannot be written there; choose another guide id")
     return _STARTER.format(schema=SCHEMA_FILE, language=canonical_tag(language), content=display_path(content),
                            id=guide_id, revision=(today or dt.date.today()).isoformat(),
                            title=_yaml_text(title) if title else "<What the reader will be able to do>")

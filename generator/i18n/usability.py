@@ -7,16 +7,14 @@ why. Guide strings and template strings follow the same rule.
 
 from __future__ import annotations
 
-import unicodedata
 from enum import Enum
 
 from babel.messages.catalog import Message
 
+from generator.content.codepoints import describe, refused_char
 from generator.content.links import addresses, link_targets
 from generator.content.model import MAX_TEXT
 from generator.content.params import placeholders
-
-_UNPRINTABLE = ("Cc", "Cs", "Co", "Cn")
 
 
 class Unusable(str, Enum):
@@ -53,7 +51,7 @@ def why_unusable(source: str, entry: Message | None) -> Unusable | None:
 
 
 def _unprintable(text: str) -> str | None:
-    return next((c for c in text if c not in "\t\n" and unicodedata.category(c) in _UNPRINTABLE), None)
+    return refused_char(text, allowed="\t\n")
 
 
 def what_is_wrong(source: str, text: str) -> str:
@@ -62,8 +60,7 @@ def what_is_wrong(source: str, text: str) -> str:
         return (f"must use the placeholders {sorted(placeholders(source))}, not {sorted(placeholders(text))}")
     char = _unprintable(text)
     if char is not None:
-        return (f"contains U+{ord(char):04X} {unicodedata.name(char, '(unassigned or private use)')}, "
-                "which cannot be printed")
+        return f"contains {describe(char)}"
     if len(text) > MAX_TEXT:
         return f"is {len(text):,} characters; at most {MAX_TEXT:,} are allowed"
     return "must use the same links as the source and add no address"

@@ -9,11 +9,9 @@ from pathlib import Path
 
 from generator.errors import GuidegenError
 from generator.content.languages import is_valid_tag
-from generator.content.model import ID_PATTERN
+from generator.content.model import ID_PATTERN, reserved_name
 
 _ID = re.compile(ID_PATTERN)
-# Names Windows reserves for devices; refused everywhere so output trees can be shared.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def output_path(out_dir: Path, guide_id: str, language: str, format_: str, variant: str = "") -> Path:
@@ -22,7 +20,7 @@ def output_path(out_dir: Path, guide_id: str, language: str, format_: str, varia
     ``variant`` names options that change the document (``letter``, ``a5-large``).
     """
     if (not _ID.match(guide_id) or not is_valid_tag(language) or not _ID.match(format_)
-            or (variant and not _ID.match(variant)) or {guide_id.lower(), language.lower()} & _RESERVED):
+            or (variant and not _ID.match(variant)) or reserved_name(guide_id) or reserved_name(language)):
         raise GuidegenError(f"refusing an unsafe output name: {guide_id!r}, {language!r}, {format_!r}, {variant!r}")
     root = out_dir.resolve()
     path = (root / language / f"{guide_id}-{format_}{'-' + variant if variant else ''}.pdf").resolve()

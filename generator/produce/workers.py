@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,6 +122,7 @@ def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+GRACE_SECONDS = 5.0  # past a document's own time limit, how long the parent waits before killing the worker
 JOBS_PER_WORKER = 40  # then a fresh worker takes over: WeasyPrint's process grows about 1 MB a document
 
 
@@ -129,6 +131,7 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
     job: Job | None = None
+    since: float = 0.0  # when it was given its job (time.monotonic)
     done: int = 0  # documents built
 
 
@@ -153,12 +156,13 @@ class WorkerPool:
             while any(w.job for w in self.workers) or (queue and not stop()):
                 for worker in self.workers:
                     if worker.job is None and queue and not stop():
-                        worker.job = queue.popleft()
+                        worker.job, worker.since = queue.popleft(), time.monotonic()
                         worker.connection.send(worker.job)
                 busy = [w for w in self.workers if w.job is not None]
-                ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+                ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
+                             timeout=self._time_left(busy))
                 for worker in busy:
-                    result = self._collect(worker, ready)
+                    result = self._collect(worker, ready) or self._overdue(worker)
                     if result is not None:
                         report(result)
                         results.append(result)
@@ -169,6 +173,31 @@ class WorkerPool:
         finally:
             self.close()
         return results
+
+    @property
+    def deadline(self) -> float | None:
+        """Seconds the parent waits for one document before it kills the worker (None: no limit asked for)."""
+        return self.settings.timeout + GRACE_SECONDS if self.settings.timeout > 0 else None
+
+    def _time_left(self, busy: list[_Worker]) -> float | None:
+        """How long the parent may wait before the first busy worker's deadline (None: no deadline)."""
+        if self.deadline is None or not busy:
+            return None
+        return max(0.0, min(w.since for w in busy) + self.deadline - time.monotonic())
+
+    def _overdue(self, worker: _Worker) -> JobResult | None:
+        """Past its deadline with no answer (blocked in C code, stopped): the parent kills the worker, whose own
+        time limit (a signal handler) cannot run, and fails its document; a fresh worker takes its place."""
+        job = worker.job
+        if job is None or self.deadline is None or time.monotonic() - worker.since < self.deadline:
+            return None
+        worker.process.kill()  # SIGKILL ends a stopped process too
+        worker.process.join(timeout=5)
+        self.workers.remove(worker)
+        worker.connection.close()
+        if worker.process.pid is not None:
+            remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)
+        return JobResult(job, error=f"timed out after {self.deadline:g} s: the worker did not answer and was stopped")
 
     def _collect(self, worker: _Worker, ready: list[object]) -> JobResult | None:
         """The worker's result if it has one, or a failure if it died on its job."""
@@ -183,7 +212,7 @@ class WorkerPool:
             except (EOFError, OSError):
                 pass  # it died while sending: handled below
         if worker.process.sentinel in ready or not worker.process.is_alive():
-            worker.process.join()
+            worker.process.join(timeout=5)
             self.workers.remove(worker)
             worker.connection.close()
             remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)
@@ -227,7 +256,7 @@ class WorkerPool:
             worker.process.join(timeout=10)
             if worker.process.is_alive():
                 worker.process.kill()
-                worker.process.join()
+                worker.process.join(timeout=5)
             if worker.job is not None:
                 job = worker.job
                 remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)

@@ -1,0 +1,43 @@
+"""The parent bounds every wait on a worker itself: a worker blocked in C code or stopped never runs a signal
+handler, so its own time limit cannot fire."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from conftest import CONTENT
+
+
+def test_a_stopped_worker_costs_its_deadline_and_the_others_are_built(tmp_path: Path) -> None:
+    """SIGSTOP a busy worker: the parent kills it at the document's deadline, reports that document as timed
+    out, and builds the rest on a fresh worker."""
+    from generator.produce.jobs import Job
+    from generator.produce.workers import GRACE_SECONDS, BuildSettings, WorkerPool
+
+    settings = BuildSettings(content_dir=CONTENT, guides=("esim-cancel",), out_dir=tmp_path / "out", timeout=20.0)
+    jobs = [Job("esim-cancel", language, format_) for language in ("en", "fr", "es") for format_ in ("checklist", "handout")]
+    pool = WorkerPool(settings, 2)
+    stopped: list[Job] = []
+
+    def report(result: object) -> None:
+        if not stopped:
+            for worker in pool.workers:
+                if worker.job is not None and worker.process.pid is not None:
+                    os.kill(worker.process.pid, signal.SIGSTOP)
+                    stopped.append(worker.job)
+                    break
+
+    started = time.monotonic()
+    results = pool.run(jobs, report)
+    elapsed = time.monotonic() - started
+    assert stopped, "no worker was busy when a result came in"
+    failed = [r for r in results if not r.ok]
+    assert [r.job for r in failed] == stopped
+    assert f"timed out after {20.0 + GRACE_SECONDS:g} s" in failed[0].error
+    assert sorted(r.job.label for r in results if r.ok) == sorted(j.label for j in jobs if j not in stopped)
+    assert not list((tmp_path / "out").rglob("*.tmp"))
+    assert elapsed < 120  # a bound on the wait, not a speed goal: without a deadline it never ends
+    assert pool.workers == [] and pool.retired == []

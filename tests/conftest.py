@@ -208,3 +208,22 @@ def cups(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def guidegen_with_worker_patch(patch: str, folder: Path) -> list[str]:
+    """A command line running guidegen in a fresh process whose worker processes run ``patch`` (Python) first.
+
+    Workers are forked from the fork server, not from the process that asks for them, so a monkeypatch in
+    this test process never reaches them: the patch becomes a module the fork server preloads after its
+    warm start (``worker_loop.WARM_MODULES``), and every worker inherits it. The fork server finds it through
+    PYTHONPATH: Python 3.11's fork server does not take its parent's sys.path."""
+    import os
+    import sys
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "guidegen_worker_patch.py").write_text(patch, encoding="utf-8")
+    script = ("import sys\nfrom generator.produce import worker_loop\n"
+              "worker_loop.WARM_MODULES.append('guidegen_worker_patch')\n"
+              "from generator.cli.main import main\nmain(sys.argv[1:])\n")
+    path = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH", "")]))
+    return ["env", f"PYTHONPATH={path}", sys.executable, "-c", script]

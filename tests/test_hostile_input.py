@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONTENT, ROOT, pdf_reader, pdftotext, run_cli, squeeze
+from conftest import CONTENT, ROOT, guidegen_with_worker_patch, pdf_reader, pdftotext, run_cli, squeeze
 
 GUIDE = Path("esim-cancel") / "guide.yaml"
 EN_PO = Path("esim-cancel") / "locales" / "en.po"
@@ -237,21 +237,31 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_runaway_render_is_stopped_and_others_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.render import pdf
+_RUNAWAY_HANDOUTS = """
+import time
+from generator.render import pdf
 
-    original = pdf.Renderer.layout
+original = pdf.Renderer.layout
 
-    def slow_for_handouts(self, html: str, *args):  # type: ignore[no-untyped-def]
-        if 'class="handout' in html:
-            while True:  # a layout that never ends
-                time.sleep(0.01)
-        return original(self, html, *args)
 
-    monkeypatch.setattr(pdf.Renderer, "layout", slow_for_handouts)
+def slow_for_handouts(self, html, *args):
+    if 'class="handout' in html:
+        while True:  # a layout that never ends
+            time.sleep(0.01)
+    return original(self, html, *args)
+
+
+pdf.Renderer.layout = slow_for_handouts
+"""
+
+
+def test_runaway_render_is_stopped_and_others_go_on(tmp_path: Path) -> None:
+    """The worker's own time limit stops a layout that never ends, with a clear message, and the build goes on."""
     out = tmp_path / "out"
-    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "--timeout", "3", "-o", str(out))
-    assert result.exit_code == 1
+    result = subprocess.run([*guidegen_with_worker_patch(_RUNAWAY_HANDOUTS, tmp_path / "patch"), "build",
+                             "esim-cancel", "--content", str(CONTENT), "--lang", "en", "--timeout", "3", "-j", "2",
+                             "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
     assert "stopped after 3 s" in result.stderr
     assert (out / "en" / "esim-cancel-checklist.pdf").is_file()
     assert "1 built, 0 up to date, 1 failed" in result.stdout

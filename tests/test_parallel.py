@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, languages_of, run_cli
+from conftest import CONTENT, guidegen_with_worker_patch, languages_of, run_cli
 
 EN_PO = Path("esim-cancel") / "locales" / "en.po"
 
@@ -39,32 +39,42 @@ def test_parallel_build_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
     assert {k: v[1] for k, v in _stamps(serial).items()} == {k: v[1] for k, v in _stamps(parallel).items()}
 
 
-def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SIGKILL in the middle of writing: the old PDF survives byte for byte and no temporary file remains."""
-    from generator.produce import builder as build
-    from generator.produce import outputs
+_DIE_HALFWAY = """
+import os, signal
+from pathlib import Path
+from generator.produce import builder, outputs
 
+original = outputs.write_atomic
+victim = Path(os.environ["VICTIM"]).resolve()
+
+
+def die_halfway(path, data):
+    if path == victim:  # in the worker: write half a temporary file, then be killed
+        name = path.parent / f"{outputs._temporary_prefix(path, os.getpid())}half.tmp"
+        name.write_bytes(data[: len(data) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original(path, data)
+
+
+builder.write_atomic = die_halfway
+"""
+
+
+def test_worker_killed_while_writing_fails_only_its_document(tmp_path: Path) -> None:
+    """SIGKILL in the middle of writing: the old PDF survives byte for byte and no temporary file remains."""
     out = tmp_path / "out"
     first = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-o", str(out))
     assert first.exit_code == 0, first.output
     before = _stamps(out)
     victim = out / "en" / "esim-cancel-handout.pdf"
-    original = outputs.write_atomic
-
-    def die_halfway(path: Path, data: bytes) -> os.stat_result:
-        if path == victim.resolve():  # runs in the worker: write half a temporary file, then be killed
-            name = path.parent / f"{outputs._temporary_prefix(path, os.getpid())}half.tmp"
-            name.write_bytes(data[: len(data) // 2])
-            os.kill(os.getpid(), signal.SIGKILL)
-        return original(path, data)
-
-    monkeypatch.setattr(build, "write_atomic", die_halfway)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the new PDFs differ from the old ones
-    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "fr", "-j", "2", "-o", str(out))
-    assert result.exit_code == 1
+    env = {**os.environ, "VICTIM": str(victim), "SOURCE_DATE_EPOCH": "1700000000"}  # the new PDFs differ
+    result = subprocess.run([*guidegen_with_worker_patch(_DIE_HALFWAY, tmp_path / "patch"), "build", "esim-cancel",
+                             "--content", str(CONTENT), "-l", "en", "-l", "fr", "-j", "2", "-o", str(out)],
+                            capture_output=True, text=True, env=env, timeout=240)
+    assert result.returncode == 1, result.stdout + result.stderr
     assert "en/esim-cancel-handout: the worker process died while building it (killed by SIGKILL)" in result.stderr
     assert "3 built, 0 up to date, 1 failed" in result.stdout
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stdout + result.stderr
     after = _stamps(out)
     assert after["en/esim-cancel-handout.pdf"] == before["en/esim-cancel-handout.pdf"]
     assert all(after[name][1] != before[name][1] for name in after if name != "en/esim-cancel-handout.pdf")
@@ -79,6 +89,11 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in text.split()]
 
 
+def _workers(pid: int) -> list[int]:
+    """The build workers of a guidegen process: the children of its fork server, a child of its own."""
+    return [worker for child in _children(pid) for worker in _children(child)]
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers")
 def test_real_sigkill_of_a_worker_process(tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -89,7 +104,7 @@ def test_real_sigkill_of_a_worker_process(tmp_path: Path) -> None:
     while not out.joinpath(".guidegen-cache.json").exists() and not list(out.rglob("*.pdf")):
         assert time.monotonic() < deadline and process.poll() is None, "the build ended before a PDF appeared"
         time.sleep(0.05)
-    workers = _children(process.pid)
+    workers = _workers(process.pid)
     assert workers, "no worker processes"
     os.kill(workers[0], signal.SIGKILL)
     stdout, stderr = process.communicate(timeout=120)
@@ -242,8 +257,7 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-_WITHOUT_PDEATHSIG = ("import sys\nfrom generator.produce import workers\nworkers.die_with_parent = lambda pid: None\n"
-                      "from generator.cli.main import main\nmain(sys.argv[1:])\n")
+_WITHOUT_PDEATHSIG = "from generator.produce import worker_loop\nworker_loop.die_with_parent = lambda: None\n"
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers")
@@ -256,15 +270,17 @@ def test_workers_die_with_their_parent(tmp_path: Path, signum: int, pdeathsig: b
     Without the kernel's signal, the closed pipe alone ends each worker after its current document.
     """
     out = tmp_path / "out"
-    start = ["-m", "generator"] if pdeathsig else ["-c", _WITHOUT_PDEATHSIG]
-    process = subprocess.Popen([sys.executable, *start, "build", "esim-cancel", "--content", str(CONTENT), "-j", "2",
+    start = [sys.executable, "-m", "generator"] if pdeathsig else guidegen_with_worker_patch(_WITHOUT_PDEATHSIG,
+                                                                                            tmp_path / "patch")
+    process = subprocess.Popen([*start, "build", "esim-cancel", "--content", str(CONTENT), "-j", "2",
                                 "--paper", "a4", "--paper", "letter", "-o", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while len(workers := _children(process.pid)) < 2 or not list(out.rglob("*.pdf")):
+        while len(workers := _workers(process.pid)) < 2 or not list(out.rglob("*.pdf")):
             assert time.monotonic() < deadline and process.poll() is None, "the build ended before it was killed"
             time.sleep(0.05)
+        workers += _children(process.pid)  # the fork server (and multiprocessing's resource tracker) too
         os.kill(process.pid, signum)
         process.wait(timeout=30)
         deadline = time.monotonic() + (5 if pdeathsig else 20)  # generous: at once, or after one document
@@ -281,22 +297,31 @@ def test_workers_die_with_their_parent(tmp_path: Path, signum: int, pdeathsig: b
     assert [p.name for p in out.rglob("*.tmp")] == []
 
 
-_RETIRING_EVERY_TWO = (
-    "import os, sys\nfrom pathlib import Path\nfrom generator.produce import workers\n"
-    "from generator.produce.builder import Builder\nworkers.JOBS_PER_WORKER = 2\noriginal = Builder.build\n"
-    "def build(self, *args, **kwargs):\n"
-    "    with Path(os.environ['PIDS']).open('a') as file:  # in the worker (forked with this patch)\n"
-    "        file.write(f'{os.getpid()}\\n')\n"
-    "    return original(self, *args, **kwargs)\n"
-    "Builder.build = build\nfrom generator.cli.main import main\nmain(sys.argv[1:])\n")
+_RECORD_WORKER = """
+import os
+from pathlib import Path
+from generator.produce.builder import Builder
+
+original = Builder.build
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a warm parent only on Linux")
+def build(self, *args, **kwargs):
+    with Path(os.environ["PIDS"]).open("a") as file:  # in the worker
+        file.write(f"{os.getpid()}\\n")
+    return original(self, *args, **kwargs)
+
+
+Builder.build = build
+"""
+
+
 def test_a_worker_retires_after_its_share_of_documents(tmp_path: Path) -> None:
-    """A fresh fork takes over every JOBS_PER_WORKER documents (a worker's memory stays bounded). In a process of
-    its own: workers are forked only from a process without other threads (this test process may have some)."""
+    """A fresh worker takes over every JOBS_PER_WORKER documents (a worker's memory stays bounded)."""
     pids = tmp_path / "pids"
-    result = subprocess.run([sys.executable, "-c", _RETIRING_EVERY_TWO, "build", "esim-cancel", "--content",
+    command = guidegen_with_worker_patch(_RECORD_WORKER, tmp_path / "patch")
+    command[-1] = command[-1].replace("from generator.cli.main", "from generator.produce import workers\n"
+                                      "workers.JOBS_PER_WORKER = 2\nfrom generator.cli.main")  # in the parent
+    result = subprocess.run([*command, "build", "esim-cancel", "--content",
                              str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh-CN", "-l", "fr", "-j", "2",
                              "-o", str(tmp_path / "out")],
                             capture_output=True, text=True, env={**os.environ, "PIDS": str(pids)}, timeout=300)
@@ -308,9 +333,9 @@ def test_a_worker_retires_after_its_share_of_documents(tmp_path: Path) -> None:
     assert len(set(built_by)) >= 4
 
 
-def test_no_worker_retires_beside_other_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A fork while another thread holds a lock gives a child that hangs on it (a test process with a desk's
-    threads did, mid-build): beside other threads, workers are kept for the whole build."""
+def test_workers_retire_beside_other_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers come from the fork server, never from a fork of this process: retiring them mid-build is safe
+    even while other threads run here (a fork of a threaded process can inherit a held lock and hang)."""
     import threading
 
     from generator.produce import workers
@@ -330,4 +355,4 @@ def test_no_worker_retires_beside_other_threads(tmp_path: Path, monkeypatch: pyt
         other.join()
     assert result.exit_code == 0, result.output
     assert "4 built, 0 up to date, 0 failed" in result.stdout
-    assert len(started) == 2
+    assert len(started) == 4  # a fresh worker for every document

@@ -8,11 +8,12 @@ called up to date only if it shows what is on disk now.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import pdftotext, run_cli
+from conftest import guidegen_with_worker_patch, pdftotext, run_cli
 
 GUIDE = Path("esim-cancel") / "guide.yaml"
 
@@ -63,28 +64,45 @@ def test_edit_after_the_library_is_loaded(content_copy: Path, tmp_path: Path,
     assert "Newcorp" in pdftotext(_pdf(out))
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_edit_between_snapshot_and_render(content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          workers: str) -> None:
-    """An edit made while a document renders: the PDF shows the old text, recorded under the old key,
-    so the next build makes it again with the new text."""
-    from generator.produce.builder import Builder
+_EDIT_THEN_RENDER = """
+import os
+from pathlib import Path
+from generator.produce.builder import Builder
 
+original = Builder.render
+
+
+def edit_then_render(self, inputs, job, result):  # after the inputs were read, before anything is rendered
+    path = Path(os.environ["GUIDE"])
+    text = path.read_text(encoding="utf-8").replace("provider: Oldcorp", "provider: Newcorp")
+    temporary = path.with_name(path.name + f".{os.getpid()}.new")  # saved as editors save
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return original(self, inputs, job, result)
+
+
+Builder.render = edit_then_render
+"""
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_edit_between_snapshot_and_render(content_copy: Path, tmp_path: Path, workers: str) -> None:
+    """An edit made while a document renders: the PDF shows the old text, recorded under the old key,
+    so the next build makes it again with the new text. (In a process of its own, whose workers, forked
+    from the fork server, carry the edit: a monkeypatch here would not reach them.)"""
     out = tmp_path / "out"
     _provider(content_copy, "Oldcorp")
-    original = Builder.render
-
-    def edit_then_render(self, inputs, job, result):  # type: ignore[no-untyped-def]
-        _provider(content_copy, "Newcorp")  # after the inputs were read, before anything is rendered
-        return original(self, inputs, job, result)
-
-    monkeypatch.setattr(Builder, "render", edit_then_render)
-    first = _build(content_copy, out, "-j", workers, "-l", "en")  # two documents: -j 2 uses workers
-    assert first.exit_code == 0, first.output
+    command = guidegen_with_worker_patch(_EDIT_THEN_RENDER, tmp_path / "patch")
+    if workers == "1":  # built in the parent: the patch is imported there
+        command[-1] = "import guidegen_worker_patch\n" + command[-1]
+    first = subprocess.run([*command, "build", "esim-cancel", "--content", str(content_copy), "-l", "zh-CN",
+                            "-f", "handout", "-l", "en", "-o", str(out), "-j", workers],
+                           capture_output=True, text=True, env={**os.environ, "GUIDE": str(content_copy / GUIDE)},
+                           timeout=240)
+    assert first.returncode == 0, first.stdout + first.stderr
     pdfs = sorted(out.rglob("*.pdf"))
     stale = [pdf for pdf in pdfs if "Oldcorp" in pdftotext(pdf)]
     assert len(pdfs) == 2 and stale  # the first document rendered began before the edit
-    monkeypatch.setattr(Builder, "render", original)
     again = _build(content_copy, out, "-l", "en")
     assert f"{len(stale)} built, {2 - len(stale)} up to date" in again.stdout, again.output
     assert all("Newcorp" in pdftotext(pdf) for pdf in pdfs)

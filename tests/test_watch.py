@@ -79,35 +79,44 @@ def test_only_the_documents_whose_inputs_changed_are_rebuilt(content_copy: Path,
     assert len(everything) == 2, everything
     assert all(re.match(r"\d\d:\d\d:\d\d built   .* in \d+\.\d\d s$", line) for line in first + everything)
     assert "Zephyrcom" in pdftotext(out / "en" / "esim-cancel-checklist.pdf")
-    assert state.builder is not None
+    assert state.pool is None  # closed when the watch ended: its worker did not outlive it
 
 
-def test_one_builder_is_kept_warm_for_the_whole_session(content_copy: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.render.pdf as pdf
+def test_one_worker_is_kept_warm_for_the_whole_session(content_copy: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every edit is built by the same worker process (WeasyPrint, fonts and caches loaded once), which loads the
+    library again each time; the watch's own process lays nothing out."""
     from generator.produce.watch import watch
 
-    made = []
-    renderer = pdf.Renderer
-
-    class Counted(renderer):  # type: ignore[misc, valid-type]
-        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            made.append(1)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "Renderer", Counted)
     guide = content_copy / GUIDE / "guide.yaml"
+    out = tmp_path / "out"
+    pids: list[list[int]] = []
+    state_of: list[object] = []
 
     def changes() -> Iterator[set[Path]]:
         for provider in ("Alpha", "Beta", "Gamma"):
+            pids.append(state_of[0].pool.worker_pids)  # type: ignore[attr-defined]
             guide.write_text(re.sub(r"provider: \w+", f"provider: {provider}", guide.read_text(encoding="utf-8")),
                              encoding="utf-8")
             yield {guide}
+            assert provider in pdftotext(out / "en" / "esim-cancel-checklist.pdf")
+        pids.append(state_of[0].pool.worker_pids)  # type: ignore[attr-defined]
 
     say = _Lines()
-    watch(_request(content_copy, tmp_path / "out", languages=("en",), formats=("checklist",)), changes(), say)
+    request = _request(content_copy, out, languages=("en",), formats=("checklist",))
+    import generator.produce.watch as watching
+
+    real = watching.Watch
+
+    def kept(*args, **kwargs):  # type: ignore[no-untyped-def]
+        state_of.append(real(*args, **kwargs))
+        return state_of[0]
+
+    monkeypatch.setattr(watching, "Watch", kept)
+    watch(request, changes(), say)
     assert len(say.built()) == 4  # the first build and three edits
-    assert made == [1]  # WeasyPrint's renderer (fonts and all) made once
+    assert len(pids) == 4 and len(pids[0]) == 1 and all(p == pids[0] for p in pids), pids
+    assert pids[0][0] != os.getpid()
 
 
 def test_errors_are_shown_as_file_line_col_and_the_watch_goes_on(content_copy: Path, tmp_path: Path) -> None:
@@ -138,17 +147,17 @@ def test_errors_are_shown_as_file_line_col_and_the_watch_goes_on(content_copy: P
 
 def test_a_failed_document_is_tried_again_only_when_its_inputs_change(content_copy: Path, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.produce.builder import Builder
+    from generator.produce.renderpool import RenderPool
     from generator.produce.watch import watch
 
     calls: list[str] = []
-    real = Builder.build
+    real = RenderPool.build
 
-    def counted(self, job, path=None):  # type: ignore[no-untyped-def]
+    def counted(self, job):  # type: ignore[no-untyped-def]
         calls.append(job.label)
-        return real(self, job, path)
+        return real(self, job)
 
-    monkeypatch.setattr(Builder, "build", counted)
+    monkeypatch.setattr(RenderPool, "build", counted)
     guide = content_copy / GUIDE / "guide.yaml"
     catalog = content_copy / GUIDE / "locales" / "en.po"
     text = catalog.read_text(encoding="utf-8")

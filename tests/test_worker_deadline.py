@@ -15,7 +15,8 @@ def test_a_stopped_worker_costs_its_deadline_and_the_others_are_built(tmp_path: 
     """SIGSTOP a busy worker: the parent kills it at the document's deadline, reports that document as timed
     out, and builds the rest on a fresh worker."""
     from generator.produce.jobs import Job
-    from generator.produce.workers import GRACE_SECONDS, BuildSettings, WorkerPool
+    from generator.produce.worker_loop import GRACE_SECONDS, BuildSettings
+    from generator.produce.workers import WorkerPool
 
     settings = BuildSettings(content_dir=CONTENT, guides=("esim-cancel",), out_dir=tmp_path / "out", timeout=20.0)
     jobs = [Job("esim-cancel", language, format_) for language in ("en", "fr", "es") for format_ in ("checklist", "handout")]

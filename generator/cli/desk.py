@@ -47,4 +47,7 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
             click.echo("warning: only the names " + ", ".join(hosts) + " are answered; add the name the counter "
                        "PCs use with --allowed-host", err=True)
     click.echo(f"guidegen desk page on http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C stops it)")
-    run(app, host=host, port=port, **waitress_options())
+    try:
+        run(app, host=host, port=port, **waitress_options())
+    finally:
+        app.extensions["guidegen.pool"].close(wait=True)  # no worker outlives the desk

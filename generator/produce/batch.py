@@ -20,7 +20,8 @@ from generator.errors import Problem, display_path
 from generator.render.formats import FORMATS, PrintOptions
 
 if TYPE_CHECKING:
-    from generator.produce.builder import Builder
+    from generator.produce.renderpool import RenderPool
+    from generator.produce.worker_loop import BuildSettings
     from generator.produce.cache import Fingerprints, Manifest
     from generator.produce.progress import Reporter
     from generator.i18n.library import Library
@@ -81,16 +82,27 @@ def templates_of(request: BuildRequest) -> Templates:
     return Templates([request.templates_dir] if request.templates_dir else [], request.content)
 
 
+def worker_settings(request: BuildRequest, content_dir: Path, guides: tuple[str, ...]) -> BuildSettings:
+    """What a worker process needs to build the request's documents of ``guides`` (none: every guide)."""
+    from generator.produce.worker_loop import BuildSettings
+
+    templates = templates_of(request)
+    return BuildSettings(content_dir=content_dir, guides=guides, out_dir=request.output,
+                         template_dirs=tuple(templates.dirs[:-1]), params=tuple(sorted(request.params.items())),
+                         strict=request.strict, timeout=request.timeout,
+                         brand=request.brand.path if request.brand else None)
+
+
 def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
               stop: Callable[[], bool] = lambda: False,
-              builder: Builder | None = None) -> tuple[list[JobResult], int]:
+              pool: RenderPool | None = None) -> tuple[list[JobResult], int]:
     """Build what is not up to date; the results, and how many jobs were not started (``stop()`` said so).
 
-    ``builder``: one kept warm by the caller (``guidegen watch``), used for a build in this process;
-    it is given this plan's library.
+    ``pool``: workers kept warm by the caller (``guidegen watch``), given one document at a time; they
+    must have loaded this plan's library.
     """
     from generator.produce.cache import Fingerprints, Manifest, fingerprint_options
-    from generator.produce.workers import BuildSettings, WorkerPool, default_workers
+    from generator.produce.workers import WorkerPool, default_workers
 
     templates = templates_of(request)
     fingerprints = Fingerprints(plan.library, templates,
@@ -117,21 +129,21 @@ def run_build(request: BuildRequest, plan: BuildPlan, reporter: Reporter,
     if size > 1:
         todo = manifest.slowest_first(todo, request.output)
     try:
-        if size > 1:
-            settings = BuildSettings(
-                content_dir=plan.library.content_dir, guides=tuple(sorted({j.guide for j in todo})),
-                out_dir=request.output, template_dirs=tuple(templates.dirs[:-1]),
-                params=tuple(sorted(request.params.items())), strict=request.strict, timeout=request.timeout,
-                brand=request.brand.path if request.brand else None)
-            results = WorkerPool(settings, size, warm=_warm_builder(request, plan, templates, todo)).run(
-                todo, record, stop=stop)
+        if pool is not None:
+            results = []
+            for job in todo:
+                if stop():
+                    break
+                results.append(pool.build(job))
+                record(results[-1])
+        elif size > 1:
+            settings = worker_settings(request, plan.library.content_dir, tuple(sorted({j.guide for j in todo})))
+            results = WorkerPool(settings, size).run(todo, record, stop=stop)
         elif todo:
-            if builder is None:
-                from generator.produce.builder import Builder
+            from generator.produce.builder import Builder
 
-                builder = Builder(plan.library, request.output, templates, params=request.params,
-                                  strict=request.strict, timeout=request.timeout, brand=request.brand)
-            builder.library = plan.library
+            builder = Builder(plan.library, request.output, templates, params=request.params,
+                              strict=request.strict, timeout=request.timeout, brand=request.brand)
             results = builder.run(todo, record, stop=stop)
         else:
             results = []
@@ -166,17 +178,3 @@ def _remember_completeness(library: Library, keys: dict[tuple[str, str], str], m
         for language, complete in known_completeness(source).items():
             if (name, language) in keys:
                 manifest.learn_completeness(keys[name, language], complete)
-
-
-def _warm_builder(request: BuildRequest, plan: BuildPlan, templates: Templates, todo: list[Job]) -> Builder | None:
-    """Where workers are forked (Linux), set the rendering stack up once here, not once per worker."""
-    from generator.produce.builder import Builder
-    from generator.produce.workers import fork_available
-
-    if not fork_available():
-        return None
-
-    builder = Builder(plan.library, request.output, templates, params=request.params,
-                      strict=request.strict, timeout=request.timeout, brand=request.brand)
-    builder.warm_up(sorted({job.language for job in todo}))
-    return builder

@@ -141,13 +141,6 @@ class Builder:
         self._printed: list[tuple[str, str, str]] = []  # of the last document laid out
         self._parses: dict[tuple[object, ...], object] = {}
 
-    def warm_up(self, languages: list[str]) -> None:
-        """Set up the rendering stack and the fonts of ``languages`` in this process (before forking workers)."""
-        from generator.content.languages import native_name
-        from generator.fonts.stacks import font_stack
-
-        self.renderer.warm_up({tag: (native_name(tag), font_stack(tag)) for tag in languages})
-
     def run(self, jobs: list[Job], report: Callable[[JobResult], None],
             stop: Callable[[], bool] = lambda: False) -> list[JobResult]:
         """Build jobs in order; ``stop()`` is asked between documents (a graceful Ctrl-C)."""

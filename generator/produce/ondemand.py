@@ -120,9 +120,12 @@ class OnDemand:
     def card(self, paper: str) -> Path:
         """The language card of the library on ``paper``, built first when it is missing or out of date.
 
-        Laid out in this process, one layout at a time (its text is CLDR's names and the bundled
-        template strings, not content a guide author wrote)."""
+        With a pool (the desk), laid out in a worker, under its deadline; otherwise in this process. One
+        card at a time, and never beside a manifest write of this process."""
         from generator.produce.card import build_card
 
+        library = self.library  # loaded again if the content changed (which renews the pool's workers)
         with self._render, self._manifest:
-            return build_card(self.library, self.out_dir, self.templates, paper=paper).path
+            if self.pool is not None:
+                return self.pool.card(paper)
+            return build_card(library, self.out_dir, self.templates, paper=paper).path

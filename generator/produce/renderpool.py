@@ -2,40 +2,36 @@
 
 ``guidegen serve`` answers many visitors from threads; WeasyPrint is not made
 for threads and SIGALRM (the build's time limit) works only in a process's main
-thread. So each document is laid out by a worker process (``workers._serve``,
-the same loop as ``guidegen build --workers``), whose main thread enforces the
-time limit. A worker that does not answer even a while after it (stuck in C
-code) is killed, its temporary file removed, and a fresh one takes its place
-next time. Workers are started with ``spawn``: forking a threaded server could
-copy a lock some other thread holds.
+thread. So each document, and the language card, is laid out by a worker
+process (``worker_loop.serve_jobs``, the same loop as ``guidegen build``), whose
+main thread enforces the time limit. A worker that does not answer by the
+deadline (the limit plus a grace period: stuck in C code, or stopped) is killed,
+its temporary file removed, and a fresh one takes its place next time. Workers
+come from the warm fork server (``worker_loop``), never from a fork of this
+threaded server, which could copy a lock some other thread holds.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import multiprocessing.connection
 import threading
 from dataclasses import dataclass
+from typing import Any
+from multiprocessing.process import BaseProcess
+from pathlib import Path
 
+from generator.errors import GuidegenError
 from generator.produce.jobs import Job, JobResult
 from generator.produce.outputs import remove_temporaries
-from generator.produce.workers import BuildSettings, _exit_reason, _serve
+from generator.produce.worker_loop import (RELOAD, BuildSettings, CardJob, exit_reason, serve_jobs,
+                                           stop_process, timed_out, worker_context)
 
-GRACE_SECONDS = 10.0  # how long past its own time limit a silent worker is given before it is killed
-
-
-def _work(settings: BuildSettings, connection: multiprocessing.connection.Connection, server_pid: int) -> None:
-    """A desk worker: the build workers' loop, ending quietly when the server has gone away (or dies)."""
-    try:
-        _serve(settings, connection, server_pid, [])  # spawned: it inherited no other pipe ends
-    except (EOFError, OSError):
-        pass
+RETIRE_WAIT_SECONDS = 10.0  # how long ``close(wait=True)`` gives a retired worker to exit before it is killed
 
 
 @dataclass
 class _Desk:
-    process: multiprocessing.process.BaseProcess
+    process: BaseProcess
     connection: multiprocessing.connection.Connection
     generation: int
 
@@ -43,38 +39,51 @@ class _Desk:
 class RenderPool:
     """Builds one job at a time per worker, at most ``size`` workers; thread-safe."""
 
-    def __init__(self, settings: BuildSettings, size: int = 2, grace: float = GRACE_SECONDS):
+    def __init__(self, settings: BuildSettings, size: int = 2):
         self.settings = settings
         self.size = max(1, size)
-        self.grace = grace
         self._idle: list[_Desk] = []
+        self._retired: list[_Desk] = []  # told to exit; reaped as they go, and by ``close(wait=True)``
         self._running = 0  # workers alive, idle or busy
         self._generation = 0
         self._changed = threading.Condition()
-        self._context = multiprocessing.get_context("spawn")
+        self._context = worker_context()
 
     def build(self, job: Job) -> JobResult:
         """Build ``job`` in a worker; a failure (time limit, crash) comes back as the result's error."""
+        answer, error = self._ask(job, job.output(self.settings.out_dir))
+        return JobResult(job, error=error) if answer is None else answer
+
+    def card(self, paper: str) -> Path:
+        """The language card on ``paper``, laid out in a worker (built unless up to date)."""
+        job = CardJob(paper)
+        from generator.produce.card import card_path
+
+        answer, error = self._ask(job, card_path(self.settings.out_dir, paper))
+        if answer is None or answer.error or answer.path is None:
+            raise GuidegenError(f"{job.label}: {error or (answer.error if answer else '')}")
+        return answer.path
+
+    def _ask(self, job: Job | CardJob, output: Path) -> tuple[Any, str]:
+        """Send ``job`` to a worker and wait for its answer, at most until the deadline; (answer, "") or
+        (None, why there is none)."""
         worker = self._take()
         healthy = False
         try:
             worker.connection.send(job)
-            limit = self.settings.timeout + self.grace if self.settings.timeout > 0 else None
-            if not worker.connection.poll(limit):
-                self._stop(worker, job)
-                return JobResult(job, error=f"stopped after {self.settings.timeout:g} s (time limit per document; "
-                                            "is some content pathologically long?)")
+            if not worker.connection.poll(self.settings.deadline):
+                self._stop(worker, output)
+                return None, timed_out(self.settings.deadline or 0)
             try:
-                result: JobResult = worker.connection.recv()
+                answer = worker.connection.recv()
             except (EOFError, OSError):
-                self._stop(worker, job)
-                return JobResult(job, error=f"the worker process died while building it "
-                                            f"({_exit_reason(worker.process)})")
+                self._stop(worker, output)
+                return None, f"the worker process died while building it ({exit_reason(worker.process)})"
             healthy = True
-            return result
+            return answer, ""
         except (BrokenPipeError, OSError):
-            self._stop(worker, job)
-            return JobResult(job, error="the worker process could not be reached")
+            self._stop(worker, output)
+            return None, "the worker process could not be reached"
         finally:
             self._release(worker, healthy)
 
@@ -88,9 +97,43 @@ class RenderPool:
         for worker in idle:
             self._retire(worker)
 
-    def close(self) -> None:
-        """Let idle workers exit (busy ones are retired when they finish)."""
+    def prestart(self) -> None:
+        """Start a worker now, if none is idle, so that the first document does not wait for it."""
+        with self._changed:
+            if self._idle or self._running >= self.size:
+                return
+        self._release(self._take(), True)
+
+    def reload(self) -> None:
+        """The content changed: idle workers load the library again, and stay warm (``guidegen watch``; a busy
+        worker would build its next document from the old library, so it is retired instead)."""
+        with self._changed:
+            self._generation += 1
+            for worker in self._idle:
+                try:
+                    worker.connection.send(RELOAD)
+                    worker.generation = self._generation
+                except (BrokenPipeError, OSError):
+                    pass  # found dead when next taken
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """The process ids of the idle workers (for tests and diagnostics)."""
+        with self._changed:
+            return [worker.process.pid for worker in self._idle if worker.process.pid is not None]
+
+    def close(self, wait: bool = False) -> None:
+        """Let idle workers exit (busy ones are retired when they finish); with ``wait``, wait for them (at most
+        ``RETIRE_WAIT_SECONDS``, then kill), so that no worker outlives the pool."""
         self.renew()
+        if not wait:
+            return
+        with self._changed:
+            retired, self._retired = self._retired, []
+        for worker in retired:
+            worker.process.join(timeout=RETIRE_WAIT_SECONDS)
+            if worker.process.is_alive():
+                stop_process(worker.process)
 
     def _take(self) -> _Desk:
         with self._changed:
@@ -108,7 +151,7 @@ class RenderPool:
                 self._changed.wait()
         try:
             parent, child = self._context.Pipe()
-            process = self._context.Process(target=_work, args=(self.settings, child, os.getpid()), daemon=True)
+            process = self._context.Process(target=serve_jobs, args=(self.settings, child), daemon=True)
             process.start()
             child.close()
         except BaseException:
@@ -129,20 +172,18 @@ class RenderPool:
             self._changed.notify()
 
     def _retire(self, worker: _Desk) -> None:
-        """Ask a worker to exit (its loop ends on None); it is not waited for."""
+        """Ask a worker to exit (its loop ends on None); it is not waited for here (``close(wait=True)`` does)."""
         try:
             worker.connection.send(None)
         except (BrokenPipeError, OSError):
             pass
         worker.connection.close()
-        if not worker.process.is_alive():
-            worker.process.join()
-        else:
-            threading.Thread(target=worker.process.join, daemon=True).start()
+        with self._changed:
+            self._retired = [w for w in self._retired if w.process.is_alive()]  # is_alive reaps the exited
+            self._retired.append(worker)
 
-    def _stop(self, worker: _Desk, job: Job) -> None:
-        """Kill a worker that overran or died, and remove its temporary file."""
-        worker.process.kill()
-        worker.process.join()
+    def _stop(self, worker: _Desk, output: Path) -> None:
+        """Kill a worker that overran or died (a bounded wait), and remove its temporary file."""
+        stop_process(worker.process)
         worker.connection.close()
-        remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)
+        remove_temporaries(output, worker.process.pid)

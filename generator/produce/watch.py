@@ -4,8 +4,11 @@ Each batch of file changes runs the same plan as ``guidegen build`` (``batch``):
 the library is loaded again, every job gets its cache key from a fresh snapshot
 of its inputs, and the manifest skips the documents that are still up to date,
 so exactly the documents whose guide, catalog, assets, templates or brand
-changed are built again. They are built in this process by one ``Builder`` kept
-for the whole session: WeasyPrint and the fonts are loaded once.
+changed are built again. They are built by one worker process kept for the
+whole session (a ``RenderPool`` of one, forked from the warm fork server): it
+loads the library again after each change and keeps WeasyPrint, the fonts and
+its caches warm. The parent bounds its wait on each document as ``build`` does:
+a worker that does not answer by the deadline is killed and a fresh one goes on.
 
 Content errors are printed as ``file:line:col: message`` and the watch goes on;
 a document that failed is not tried again until one of its inputs changes.
@@ -16,7 +19,6 @@ The loop takes its change batches as an iterable (the command line passes
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.produce.batch import BuildPlan, BuildRequest, plan_build, run_build, templates_of
+from generator.produce.batch import BuildPlan, BuildRequest, plan_build, run_build, templates_of, worker_settings
 from generator.produce.cache import Fingerprints, brand_digest, fingerprint_options
 from generator.produce.jobs import Job, JobResult
 from generator.produce.progress import Reporter, describe
@@ -33,8 +35,7 @@ from generator.errors import ContentError, GuidegenError, display_path
 from generator.render.templates import BUNDLED_TEMPLATES
 
 if TYPE_CHECKING:
-    from generator.produce.builder import Builder
-    from generator.i18n.library import Library
+    from generator.produce.renderpool import RenderPool
 
 Say = Callable[[str, bool], None]  # a line, and whether it is an error (stderr)
 
@@ -90,7 +91,7 @@ def watched_paths(request: BuildRequest) -> list[Path]:
 
 
 class Watch:
-    """The state kept between batches: the warm builder, the brand as last read, the failures remembered."""
+    """The state kept between batches: the warm worker, the brand as last read, the failures remembered."""
 
     def __init__(self, request: BuildRequest, say: Say = _echo, now: Callable[[], str] = _now,
                  stop: Callable[[], bool] = lambda: False):
@@ -98,17 +99,20 @@ class Watch:
         self.say = say
         self.now = now
         self.stop = stop  # asked between documents: Ctrl-C finishes the document being laid out, then stops
-        self.builder: Builder | None = None
+        self.pool: RenderPool | None = None
         self._failed: dict[Path, str] = {}  # output → the key of the inputs it failed with
-        self._library: Library | None = None  # as last loaded
-        self._jobs: list[Job] = []
 
     def warm_up(self) -> None:
-        """When the first pass had nothing to build, lay out one document into a scratch file (WeasyPrint
-        imported, fonts set up), so that the first edit is as fast as the next ones."""
-        if self._library is not None and self._jobs:
-            with tempfile.TemporaryDirectory() as scratch:
-                self._builder(self._library).build(self._jobs[0], Path(scratch) / "warm-up.pdf")
+        """When the first pass had nothing to build, start the worker now (it loads the library), so that the
+        first edit does not wait for it."""
+        if self.pool is not None:
+            self.pool.prestart()
+
+    def close(self) -> None:
+        """Let the worker exit, and wait for it (bounded)."""
+        if self.pool is not None:
+            self.pool.close(wait=True)
+            self.pool = None
 
     def output_changed_only(self, changed: set[Path]) -> bool:
         """True when every changed path is inside the output folder (our own writes)."""
@@ -133,11 +137,10 @@ class Watch:
         for message in plan.errors:
             self.say(f"error: {message}", True)
         reporter.failed_elsewhere(plan.failed)
-        self._library, self._jobs = plan.library, plan.jobs
         keys = self._keys(plan)
         retry = [job for job in plan.jobs if self._failed.get(job.output(self.request.output)) != keys.get(job)]
         results, _ = run_build(self.request, replace(plan, jobs=retry), reporter,
-                               stop=self.stop, builder=self._builder(plan.library))
+                               stop=self.stop, pool=self._pool(plan))
         for result in results:
             path = result.job.output(self.request.output)
             if result.ok:
@@ -168,16 +171,17 @@ class Watch:
         fresh = load_brand(brand.path)
         if brand_digest(fresh) != brand_digest(brand):
             self.request = replace(self.request, brand=fresh)
-            self.builder = None
+            self.close()  # the worker loaded the old brand
 
-    def _builder(self, library: Library) -> Builder:
-        if self.builder is None:
-            from generator.produce.builder import Builder  # imports WeasyPrint: once per session
+    def _pool(self, plan: BuildPlan) -> RenderPool:
+        """The warm worker, told to load the library again (it changed, or may have: this is a new batch)."""
+        if self.pool is None:
+            from generator.produce.renderpool import RenderPool
 
-            request = self.request
-            self.builder = Builder(library, request.output, templates_of(request), params=request.params,
-                                   strict=request.strict, timeout=request.timeout, brand=request.brand)
-        return self.builder
+            self.pool = RenderPool(worker_settings(self.request, plan.library.content_dir, self.request.guides), 1)
+        else:
+            self.pool.reload()
+        return self.pool
 
 
 def watch(request: BuildRequest, changes: Iterable[set[Path]], say: Say = _echo,
@@ -185,15 +189,18 @@ def watch(request: BuildRequest, changes: Iterable[set[Path]], say: Say = _echo,
     """Build what is out of date, then again after each batch of changed paths, until ``changes`` ends
     or ``stop()`` is true. Returns the state (its builder, for tests)."""
     state = Watch(request, say, now, stop)
-    first = state.once()
-    if not (first.built or first.failed):
-        state.warm_up()
-    say(f"{first.built} built, {first.skipped} up to date, {first.failed} failed; "
-        "watching for changes (Ctrl-C stops)", False)
-    for changed in changes:
-        if stop():
-            break
-        if state.output_changed_only(changed):
-            continue
-        state.once()
+    try:
+        first = state.once()
+        if not (first.built or first.failed):
+            state.warm_up()
+        say(f"{first.built} built, {first.skipped} up to date, {first.failed} failed; "
+            "watching for changes (Ctrl-C stops)", False)
+        for changed in changes:
+            if stop():
+                break
+            if state.output_changed_only(changed):
+                continue
+            state.once()
+    finally:
+        state.close()
     return state

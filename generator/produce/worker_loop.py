@@ -21,6 +21,7 @@ import multiprocessing.context
 import os
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
     from generator.produce.builder import Builder
 
 # Imported by the fork server before it forks any worker (on its main thread, with no other thread running).
-# It finds them on its own default sys.path (the installed package): Python 3.11's fork server does not take
-# its parent's sys.path.
 WARM_MODULES = ["generator.produce.warm_start"]
 
 
@@ -104,7 +103,44 @@ def worker_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WARM_MODULES)  # takes effect when this process first starts the server
+    _start_fork_server()
     return context
+
+
+_fork_server_lock = threading.Lock()
+_fork_server_started = False
+
+
+def _start_fork_server() -> None:
+    """Start the fork server now (once per process), importing this very ``generator`` package.
+
+    Python 3.11's fork server ignores its parent's sys.path: started as ``python -c``, it would
+    look in its working directory first, where a folder named ``generator`` may be someone
+    else's. So it starts with ``PYTHONSAFEPATH`` (no working directory on its path) and
+    ``PYTHONPATH`` naming the folder this package was imported from. The environment is
+    changed for that one call, under a lock, and put back.
+    """
+    global _fork_server_started
+    import multiprocessing.forkserver
+
+    import generator
+
+    with _fork_server_lock:
+        if _fork_server_started:
+            return
+        saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "PYTHONSAFEPATH")}
+        root = str(Path(generator.__file__).resolve().parent.parent)
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, saved["PYTHONPATH"]]))
+        os.environ["PYTHONSAFEPATH"] = "1"
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        _fork_server_started = True
 
 
 def forks_warm() -> bool:

@@ -68,3 +68,38 @@ def test_readme_architecture_names_every_module() -> None:
     actual = {p.relative_to(PACKAGE).as_posix() for p in _modules()
               if len(p.relative_to(PACKAGE).parts) == 2 and p.name != "__init__.py"}
     assert named == actual, (sorted(actual - named), sorted(named - actual))
+
+
+def _module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+def _edges(path: Path, modules: set[str]) -> set[str]:
+    """The generator modules ``path`` imports, anywhere in it; ``from package import module`` is the module."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & modules
+            found |= submodules or {node.module}
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found & modules
+
+
+def test_no_import_cycles_not_even_through_imports_inside_functions() -> None:
+    """A cycle hidden by a function-local import still ties two modules together: none is allowed."""
+    paths = {_module_name(path): path for path in _modules()}
+    graph = {name: _edges(path, set(paths)) - {name} for name, path in paths.items()}
+    cycles = []
+    for start in graph:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, trail = stack.pop()
+            for following in graph[node]:
+                if following == start:
+                    cycles.append(" → ".join([*trail, start]))
+                elif following not in seen:
+                    seen.add(following)
+                    stack.append((following, [*trail, following]))
+    assert cycles == []

@@ -7,18 +7,17 @@ from pathlib import Path
 
 import click
 
+from generator.cli.options import loaded_library, templates_for
 from generator.errors import GuidegenError, display_path
 
 
-def register(main: click.Group, content_option, templates_option) -> None:  # type: ignore[no-untyped-def]
-    """Attach the ``i18n`` group to the main command (options shared with it)."""
+def register(main: click.Group, content_option, templates_option) -> click.Group:  # type: ignore[no-untyped-def]
+    """Attach the ``i18n`` group to the main command (options shared with it); the group, for ``review``'s
+    commands (``cli/review.py``)."""
 
     @main.group()
     def i18n() -> None:
         """Translation catalogs: extract, init, update, status, todo, review, reviewed."""
-
-    from generator.cli import review
-    review.register(i18n, content_option, templates_option)
 
     @i18n.command()
     @content_option
@@ -29,12 +28,12 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         from generator.i18n.workflow import POT_NAME, guide_template, ui_template
         from generator.produce.outputs import write_atomic
 
-        library = _library(content)
+        library = loaded_library(content)
         for source in library.guides.values():
             path = source.folder / "locales" / POT_NAME
             write_atomic(path, catalog_bytes(guide_template(source)))
             click.echo(f"wrote {display_path(path)}")
-        templates = _templates(templates_dir, content)
+        templates = templates_for(templates_dir, content)
         path = templates.writable_catalog_dir / POT_NAME
         write_atomic(path, catalog_bytes(ui_template(templates.dirs)))
         click.echo(f"wrote {display_path(path)}")
@@ -52,7 +51,7 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         from generator.i18n.template_strings import ui_catalog_paths
 
         tag = canonical_tag(language)
-        library = _library(content)
+        library = loaded_library(content)
         for source in library.guides.values():
             path = source.folder / "locales" / f"{tag}.po"
             if tag == source.guide.source_language:
@@ -62,7 +61,7 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
             else:
                 write_atomic(path, catalog_bytes(new_catalog(guide_template(source), tag)))
                 click.echo(f"wrote {display_path(path)}")
-        templates = _templates(templates_dir, content)
+        templates = templates_for(templates_dir, content)
         if match_language(tag, ["en", *ui_catalog_paths(templates.catalog_dirs)]) is None:
             path = templates.writable_catalog_dir / f"{tag}.po"
             write_atomic(path, catalog_bytes(new_catalog(ui_template(templates.dirs), tag)))
@@ -78,13 +77,13 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         from generator.produce.outputs import write_atomic
         from generator.i18n.template_strings import ui_catalog_paths
 
-        library = _library(content)
+        library = loaded_library(content)
         targets = []
         for source in library.guides.values():
             template = guide_template(source)
             targets += [(template, path, tag) for tag, path in source.catalog_paths.items()
                         if tag != source.guide.source_language]
-        templates = _templates(templates_dir, content)
+        templates = templates_for(templates_dir, content)
         ui_template_catalog = ui_template(templates.dirs)
         # Only the catalogs this project owns; the bundled ones belong to the installed tool.
         targets += [(ui_template_catalog, path, tag)
@@ -135,12 +134,12 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
         from generator.produce.checks import completeness, ui_completeness
         from generator.i18n.template_strings import ui_catalog_paths
 
-        library = _library(content)
+        library = loaded_library(content)
         rows = []
         for source in library.guides.values():
             for tag in source.languages:
                 rows.append((source.id, tag, completeness(source, tag)))
-        templates = _templates(templates_dir, content)
+        templates = templates_for(templates_dir, content)
         for tag, path in sorted(ui_catalog_paths(templates.catalog_dirs).items()):
             rows.append(("(templates)", tag, ui_completeness(templates.dirs, path, tag)))
         click.echo(f"{'guide':<20} {'language':<10} {'translated':>10} {'fuzzy':>6} {'untranslated':>13} {'done':>6}"
@@ -155,6 +154,8 @@ def register(main: click.Group, content_option, templates_option) -> None:  # ty
             click.echo(f"below {min_percent:g}%: {', '.join(below)}", err=True)
             sys.exit(1)
 
+    return i18n
+
 
 def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str, ...],
                 guides: tuple[str, ...]) -> list[str]:
@@ -167,7 +168,7 @@ def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str,
 
     from generator.content.messages import iter_messages
 
-    library = _library(content)
+    library = loaded_library(content)
     unknown = sorted(set(guides) - set(library.guides))
     if unknown:
         raise GuidegenError(f"no guide {', '.join(unknown)} in {display_path(content)}")
@@ -183,27 +184,9 @@ def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str,
         for tag, path in sorted(source.catalog_paths.items()):
             if tag != source.guide.source_language and wanted(tag):
                 lines += map(str, catalog_todos(path, source.catalog(tag), strings))  # type: ignore[arg-type]
-    templates = _templates(templates_dir, content)
+    templates = templates_for(templates_dir, content)
     strings = [(m.id, None) for m in ui_template(templates.dirs) if m.id]
     for tag, path in sorted(ui_catalog_paths(templates.catalog_dirs).items()):
         if wanted(tag):
             lines += map(str, catalog_todos(path, read_catalog(path, tag), strings))
     return lines
-
-
-def _library(content: Path):  # type: ignore[no-untyped-def]
-    from generator.errors import ContentError
-    from generator.i18n.library import load_library
-
-    library = load_library(content)
-    if library.problems:
-        raise ContentError(library.problems)
-    return library
-
-
-def _templates(templates_dir: Path | None, content: Path):  # type: ignore[no-untyped-def]
-    from generator.render.templates import Templates
-
-    if templates_dir is not None and not templates_dir.is_dir():
-        raise GuidegenError(f"templates folder not found: {templates_dir}")
-    return Templates([templates_dir] if templates_dir else [], content)

@@ -11,6 +11,7 @@ from generator.errors import GuidegenError
 from generator.render.formats import DEFAULT_PAPER
 
 if TYPE_CHECKING:
+    from generator.i18n.library import Library
     from generator.render.brand import LoadedBrand
     from generator.render.formats import PrintOptions
     from generator.render.templates import Templates
@@ -92,6 +93,17 @@ def load_brand_file(path: Path | None) -> LoadedBrand | None:
     from generator.render.brand import load_brand
 
     return load_brand(path) if path else None
+
+
+def loaded_library(content: Path) -> Library:
+    """The library of ``content``; its problems (``file:line: message``) as a ContentError."""
+    from generator.errors import ContentError
+    from generator.i18n.library import load_library
+
+    library = load_library(content)
+    if library.problems:
+        raise ContentError(library.problems)
+    return library
 
 
 def templates_for(templates_dir: Path | None, content: Path) -> Templates:

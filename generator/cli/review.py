@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from generator.cli.options import loaded_library
 from generator.errors import GuidegenError, display_path
 from generator.render.formats import DEFAULT_PAPER, PAPERS
 
@@ -38,9 +39,8 @@ def register(i18n: click.Group, content_option, templates_option) -> None:  # ty
         """Print the bilingual review sheet of a language: every string beside its source, a box to tick,
         safety-relevant strings marked, and a sign-off block."""
         from generator.produce.review import write_review_sheet
-        from generator.cli.i18n import _library
 
-        library = _library(content)
+        library = loaded_library(content)
         path, sections = write_review_sheet(library, templates_for(templates_dir, content),
                                             _language(library, language), guides, output, paper)
         rows = [row for section in sections for row in section.rows]
@@ -65,13 +65,12 @@ def register(i18n: click.Group, content_option, templates_option) -> None:  # ty
         A mark holds for the source and translation as they are now; it lapses when either changes.
         """
         from generator.produce.review import record_review
-        from generator.cli.i18n import _library
 
         if all_strings == bool(ids):
             raise click.UsageError("give either --all (with --except for strings not ticked) or --id for each ticked string")
         if excepted and not all_strings:
             raise click.UsageError("--except goes with --all")
-        library = _library(content)
+        library = loaded_library(content)
         done = record_review(library, templates_for(templates_dir, content), _language(library, language), guides,
                              ids=ids, all_strings=all_strings, excepted=excepted, reviewer=reviewer, day=_day(date_text))
         for path, count in done.marked.items():

@@ -131,7 +131,7 @@ def register(main: click.Group, content_option, templates_option) -> click.Group
                   help="Exit 1 when any catalog is less translated than this.")
     def status(content: Path, templates_dir: Path | None, min_percent: float | None) -> None:
         """Translated / fuzzy / untranslated strings per guide and language, and how much is reviewed."""
-        from generator.produce.checks import completeness, ui_completeness
+        from generator.i18n.completeness import completeness, ui_completeness
         from generator.i18n.template_strings import ui_catalog_paths
 
         library = loaded_library(content)

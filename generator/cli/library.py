@@ -37,7 +37,7 @@ def check(content: Path, templates_dir: Path | None, strict: bool) -> None:
 @content_option
 def languages(content: Path) -> None:
     """List the languages guides are available in, with names and completeness."""
-    from generator.produce.checks import completeness
+    from generator.i18n.completeness import completeness
     from generator.content.languages import english_name, native_name
     from generator.i18n.library import load_library
 

@@ -1,14 +1,14 @@
 """Which languages a guide, and the library, is complete in: what the language card and a handout's
 "Also available in" line offer.
 
-Complete means every string of the guide has a printable translation (``checks.completeness``
+Complete means every string of the guide has a printable translation (``i18n.completeness``
 at 100 %); a catalog that does not load is not complete. The order is the desk home page's:
 ``Library.languages``.
 """
 
 from __future__ import annotations
 
-from generator.produce.checks import completeness
+from generator.i18n.completeness import completeness
 from generator.errors import ContentError
 from generator.i18n.library import GuideSource, Library
 

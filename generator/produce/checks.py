@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from generator.i18n.catalogs import read_catalog
+from generator.i18n.completeness import completeness
 from generator.errors import ContentError, Problem, display_path
 from generator.i18n.library import GuideSource, Library
 from generator.fonts.coverage import Gap

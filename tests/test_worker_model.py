@@ -164,3 +164,25 @@ def test_the_fork_server_imports_this_package_not_one_in_the_working_folder(tmp_
                              "-o", str(tmp_path / "out")], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 built, 0 up to date, 0 failed" in result.stdout
+
+
+def test_workers_take_the_environment_of_the_process_that_asks(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fork server keeps the environment it was started with; a worker takes the asking process's, as a
+    fork of it would (SOURCE_DATE_EPOCH set after the server started dates the PDFs)."""
+    from pypdf import PdfReader
+
+    from generator.produce import workers
+    from generator.produce.jobs import Job
+    from generator.produce.workers import BuildSettings
+
+    def built(out: Path) -> list[str]:
+        settings = BuildSettings(content_dir=CONTENT, guides=("esim-cancel",), out_dir=out)
+        jobs = [Job("esim-cancel", language, "checklist") for language in ("en", "fr")]
+        results = workers.WorkerPool(settings, 2).run(jobs, lambda result: None)
+        assert all(result.ok for result in results), [result.error for result in results]
+        return [PdfReader(result.path).metadata.creation_date.isoformat() for result in results]
+
+    built(tmp_path / "first")  # the fork server runs from here on
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert [date[:19] for date in built(tmp_path / "second")] == ["2023-11-14T22:13:20"] * 2

@@ -22,7 +22,7 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +49,9 @@ class BuildSettings:
     strict: bool = False
     timeout: float = 120.0
     brand: Path | None = None
+    # The asking process's environment when the settings were made (SOURCE_DATE_EPOCH, FONTCONFIG_FILE, LANG…):
+    # a worker takes it over, since the fork server's own is the one it was started with, maybe long before.
+    environment: tuple[tuple[str, str], ...] = field(default_factory=lambda: tuple(sorted(os.environ.items())))
 
     @property
     def deadline(self) -> float | None:
@@ -153,6 +156,8 @@ def serve_jobs(settings: BuildSettings, connection: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _exit_cleanly)  # so write_atomic can remove its temporary file
     die_with_parent()
+    os.environ.clear()  # this process runs no other thread: changing its environment is safe
+    os.environ.update(dict(settings.environment))
     builder = settings.builder()
     while True:
         try:

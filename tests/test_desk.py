@@ -203,7 +203,7 @@ def test_a_page_on_another_origin_cannot_make_the_desk_print(desk: str, browser,
                                                              screenshots: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from selenium.webdriver.common.by import By
 
-    import generator.desk.app as web
+    import generator.desk.staff as web
 
     sent: list[object] = []
     monkeypatch.setattr(web, "send_to_printer", lambda *args, **kwargs: sent.append(args))

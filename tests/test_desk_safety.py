@@ -169,18 +169,18 @@ def test_serve_has_the_allowed_host_option() -> None:
 
 
 @pytest.mark.parametrize("where, error, status, message", [
-    ("_page_count", RuntimeError, 500, "Something went wrong"),  # a bug
+    ("page_count", RuntimeError, 500, "Something went wrong"),  # a bug
     ("page_image", GuidegenError, 503, "This document cannot be made right now"),  # e.g. a full disk
 ])
 def test_error_pages_show_no_paths_and_no_tracebacks(app, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                      caplog: pytest.LogCaptureFixture, where: str, error: type,
                                                      status: int, message: str) -> None:
-    import generator.desk.app as web
+    import generator.desk.visitor as visitor
 
     def broken(pdf: Path, *args: object) -> int:
         raise error(f"cannot write {tmp_path}/out/.previews/x.png: No space left on device")
 
-    monkeypatch.setattr(web, where, broken)
+    monkeypatch.setattr(visitor, where, broken)
     response = app.test_client().get(PREVIEW + ("page-1.png" if where == "page_image" else ""))
     page = response.data.decode()
     assert response.status_code == status

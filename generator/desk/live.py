@@ -14,6 +14,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import Blueprint, Response, abort
+
+from generator.content.languages import is_valid_tag
+from generator.desk.state import DeskState, current
+from generator.render.formats import FORMATS
 from generator.produce.jobs import Job
 from generator.produce.ondemand import OnDemand
 from generator.errors import ContentError, GuidegenError, Problem
@@ -73,3 +78,33 @@ def _inside(file: str, folder: Path) -> bool:
         return Path(file).resolve().is_relative_to(folder)
     except OSError:
         return False
+
+
+def version_url(tag: str, guide: str, format_: str) -> str:
+    return f"/{tag}/{guide}/{format_}/version"
+
+
+def problems_of(desk: DeskState, tag: str, guide: str, format_: str) -> list[str]:
+    """The content errors that stop this document (a guide or catalog that does not load), if any.
+
+    A guide that did not load is not in the library: its address is checked against the folders
+    that failed, a well-formed language tag and a known format instead."""
+    broken = guide in desk.documents.library.broken
+    if broken and not (is_valid_tag(tag) and format_ in FORMATS):
+        abort(404)
+    if not broken:
+        desk.checked_job(tag, guide, format_)
+    return guide_problems(desk.documents, desk.content_dir, guide, tag)
+
+
+live = Blueprint("live", __name__)
+
+
+@live.get("/<tag>/<guide>/<format_>/version")
+def version(tag: str, guide: str, format_: str) -> Response:
+    """What the preview page shows, as a short text: the document's key, or a hash of its errors."""
+    desk = current()
+    problems = problems_of(desk, tag, guide, format_)
+    text = problems_version(problems) if problems else document_version(desk.documents,
+                                                                        desk.checked_job(tag, guide, format_))
+    return Response(text, mimetype="text/plain", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,136 @@
+"""What every desk page shares: the configuration, the documents made on demand, and the checks that turn a URL
+into a job (``current()`` gives it to the blueprints of the running app)."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from flask import abort, current_app, g, render_template, request
+from flask_wtf.csrf import generate_csrf
+
+from generator.content.languages import direction, english_name, native_name
+from generator.content.numerals import localize_digits
+from generator.desk.printers import PrinterStatus
+from generator.desk.printing import MAX_COPIES
+from generator.errors import GuidegenError
+from generator.i18n.template_strings import UiStrings, load_ui_strings
+from generator.produce.jobs import Job
+from generator.produce.ondemand import OnDemand
+from generator.render.formats import FORMATS, PrintOptions
+from generator.render.templates import Templates
+
+if TYPE_CHECKING:
+    from generator.render.brand import LoadedBrand
+
+PREVIEW_DPI = 60
+THUMBNAIL_DPI = 24
+EXTENSION = "guidegen.desk"
+log = logging.getLogger("guidegen.serve")
+
+
+@dataclass
+class DeskState:
+    """One desk: its folders (resolved once, whatever the working folder later), its documents and printers."""
+
+    content_dir: Path
+    out_dir: Path
+    templates: Templates
+    documents: OnDemand
+    web_templates: list[Path]
+    paper: str = "a4"
+    brand: LoadedBrand | None = None
+    status: PrinterStatus = field(default_factory=PrinterStatus)
+
+    def ui(self, language: str) -> UiStrings:
+        return load_ui_strings(language, self.templates.catalog_dirs)
+
+    def language_entry(self, tag: str) -> dict[str, str]:
+        return {"tag": tag, "native": native_name(tag), "english": english_name(tag), "dir": direction(tag),
+                "search": folded(" ".join((native_name(tag), english_name(tag), tag)))}
+
+    def checked_language(self, tag: str) -> str:
+        if tag not in self.documents.library.languages:
+            abort(404)
+        return tag
+
+    def checked_job(self, tag: str, guide: str, format_: str) -> Job:
+        """The job a URL names, or 404: every part is checked against the library before it becomes a job."""
+        language = self.checked_language(tag)
+        source = self.documents.library.guides.get(guide)
+        if source is None or language not in source.languages or format_ not in FORMATS:
+            abort(404)
+        return Job(guide, language, format_, PrintOptions(paper=self.paper).for_format(format_))
+
+    def document(self, job: Job) -> Path:
+        """The PDF of ``job``, made if needed; 503 when it cannot be (the reason goes to the log)."""
+        try:
+            return self.documents.document(job)[0]
+        except GuidegenError as error:
+            log.error("cannot make %s: %s", job.label, error)
+            unavailable()
+
+    def card(self) -> Path:
+        try:
+            return self.documents.card(self.paper)
+        except GuidegenError as error:
+            log.error("cannot make the language card: %s", error)
+            unavailable()
+
+    def page(self, template: str, language: str, **context: Any) -> str:
+        """A desk page in ``language`` (its direction, its template strings and digits)."""
+        return render_template(template, lang=language, dir=direction(language), _=self.ui(language),
+                               digits=lambda number: localize_digits(str(number), language),
+                               brand=self.brand.brand if self.brand else None, csrf_token=generate_csrf,
+                               staff=staff_view(), view="?staff" if staff_view() else "", live=g.get("live"),
+                               max_copies=MAX_COPIES, **context)
+
+    def printers(self) -> dict[str, Any] | None:
+        """The printer status, in the staff view only."""
+        return self.status.current() if staff_view() else None
+
+
+def current() -> DeskState:
+    """The desk of the app handling this request."""
+    state: DeskState = current_app.extensions[EXTENSION]
+    return state
+
+
+def staff_view() -> bool:
+    return "staff" in request.args
+
+
+def image_dpi() -> int:
+    return THUMBNAIL_DPI if request.args.get("size") == "thumb" else PREVIEW_DPI
+
+
+def unavailable() -> NoReturn:
+    abort(503)
+
+
+def isolated(text: str) -> str:
+    """Text put into a sentence of any direction (a Latin printer name in Arabic): first-strong isolated."""
+    return f"\u2068{text}\u2069"
+
+
+def page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
+def folded(text: str) -> str:
+    """Text for matching a search: case and accents ignored (español finds Español and espanol)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def title(source: Any, language: str) -> str:
+    """The guide's title as plain text (the templates escape it)."""
+    from generator.render.inline import plain_text
+
+    guide = source.localized(language).guide
+    return plain_text(guide.title, guide.params)

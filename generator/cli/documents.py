@@ -60,7 +60,7 @@ def build(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     for message in plan.errors:
         click.echo(f"error: {message}", err=True)
     if require_reviewed:
-        from generator.produce.review import unreviewed_documents
+        from generator.produce.review_flow import unreviewed_documents
 
         refused = unreviewed_documents(plan.library, [(job.guide, job.language, job.format) for job in plan.jobs])
         if refused:
@@ -188,7 +188,7 @@ def card(content: Path, paper: str, output: Path, force: bool, templates_dir: Pa
 
     A visitor who shares no language with the staff points at theirs.
     """
-    from generator.produce.card import build_card
+    from generator.produce.card_build import build_card
     from generator.produce.outputs import check_output_folder
     from generator.cli.options import templates_for
     from generator.errors import display_path

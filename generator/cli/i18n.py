@@ -13,7 +13,7 @@ from generator.errors import GuidegenError, display_path
 
 def register(main: click.Group, content_option, templates_option) -> click.Group:  # type: ignore[no-untyped-def]
     """Attach the ``i18n`` group to the main command (options shared with it); the group, for ``review``'s
-    commands (``cli/review.py``)."""
+    commands (``cli/review_commands.py``)."""
 
     @main.group()
     def i18n() -> None:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from generator import __version__
-from generator.cli import desk, documents, i18n, library, review, watch
+from generator.cli import desk, documents, i18n, library, review_commands, watch
 from generator.cli.options import content_option, templates_option
 from generator.errors import ContentError, GuidegenError
 
@@ -39,4 +39,4 @@ def main() -> None:
 for command in (documents.build, documents.render, documents.print_, documents.card, desk.serve, library.check,
                 library.languages, library.doctor, library.schema, library.new, watch.watch):
     main.add_command(command)
-review.register(i18n.register(main, content_option, templates_option), content_option, templates_option)
+review_commands.register(i18n.register(main, content_option, templates_option), content_option, templates_option)

@@ -32,7 +32,7 @@ from flask import Flask, Response, abort, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from generator.desk.card import card
+from generator.desk.card_pages import card
 from generator.desk.live import live
 from generator.desk.staff import staff
 from generator.desk.state import EXTENSION, DeskState, current

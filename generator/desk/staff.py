@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, request
 
-from generator.desk.card import CARD_URL
+from generator.desk.card_pages import CARD_URL
 from generator.desk.printing import MAX_COPIES, send_to_printer
 from generator.desk.state import current, isolated, log
 from generator.errors import GuidegenError

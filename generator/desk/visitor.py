@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, g, request, send_file
 
-from generator.desk.card import card_offered
+from generator.desk.card_pages import card_offered
 from generator.desk.live import Live, document_version, problems_of, problems_version, version_url
 from generator.desk.previews import page_image
 from generator.desk.state import current, folded, image_dpi, log, page_count, title, unavailable

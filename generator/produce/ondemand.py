@@ -122,7 +122,7 @@ class OnDemand:
 
         With a pool (the desk), laid out in a worker, under its deadline; otherwise in this process. One
         card at a time, and never beside a manifest write of this process."""
-        from generator.produce.card import build_card
+        from generator.produce.card_build import build_card
 
         library = self.library  # loaded again if the content changed (which renews the pool's workers)
         with self._render, self._manifest:

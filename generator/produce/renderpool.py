@@ -57,7 +57,7 @@ class RenderPool:
     def card(self, paper: str) -> Path:
         """The language card on ``paper``, laid out in a worker (built unless up to date)."""
         job = CardJob(paper)
-        from generator.produce.card import card_path
+        from generator.produce.card_build import card_path
 
         answer, error = self._ask(job, card_path(self.settings.out_dir, paper))
         if answer is None or answer.error or answer.path is None:

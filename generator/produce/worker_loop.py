@@ -178,7 +178,7 @@ def serve_jobs(settings: BuildSettings, connection: Connection) -> None:
 
 def _card(builder: Builder, job: CardJob) -> CardOutcome:
     from generator.errors import GuidegenError
-    from generator.produce.card import build_card
+    from generator.produce.card_build import build_card
 
     try:
         return CardOutcome(build_card(builder.library, builder.out_dir, builder.templates, paper=job.paper,

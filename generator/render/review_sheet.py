@@ -22,7 +22,7 @@ from generator.content.languages import direction, english_name, native_name
 from generator.errors import GuidegenError
 from generator.fonts.stacks import SYMBOLS, font_stack, script_stack
 from generator.fonts.subsetting import SUFFIX, printed_characters, subset_faces
-from generator.i18n.review import ReviewSection
+from generator.i18n.review_rows import ReviewSection
 from generator.render.formats import PAPER_TABLE
 from generator.render.html import css_string, document_timestamp
 from generator.render.inline import keep_hangul_words

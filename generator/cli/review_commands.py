@@ -38,7 +38,7 @@ def register(i18n: click.Group, content_option, templates_option) -> None:  # ty
                templates_dir: Path | None) -> None:
         """Print the bilingual review sheet of a language: every string beside its source, a box to tick,
         safety-relevant strings marked, and a sign-off block."""
-        from generator.produce.review import write_review_sheet
+        from generator.produce.review_flow import write_review_sheet
 
         library = loaded_library(content)
         path, sections = write_review_sheet(library, templates_for(templates_dir, content),
@@ -64,7 +64,7 @@ def register(i18n: click.Group, content_option, templates_option) -> None:  # ty
 
         A mark holds for the source and translation as they are now; it lapses when either changes.
         """
-        from generator.produce.review import record_review
+        from generator.produce.review_flow import record_review
 
         if all_strings == bool(ids):
             raise click.UsageError("give either --all (with --except for strings not ticked) or --id for each ticked string")

@@ -22,7 +22,7 @@ from generator.produce.availability import card_languages
 from generator.produce.cache import Fingerprints, Manifest, code_digest
 from generator.produce.outputs import write_atomic
 from generator.errors import GuidegenError
-from generator.render.card import MAX_LANGUAGES
+from generator.render.card_html import MAX_LANGUAGES
 from generator.render.formats import PrintOptions
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def build_card(library: Library, out_dir: Path, templates: Templates, *, paper: 
 def _render(languages: list[str], templates: Templates, files: TemplateFiles, paper: str, created: str,
             renderer: Renderer | None) -> tuple[bytes, int, list[str]]:
     from generator.produce.builder import check_glyphs, check_on_page
-    from generator.render.card import render_card
+    from generator.render.card_html import render_card
     from generator.render.pdf import Renderer
 
     rendered = render_card(languages, templates, paper=paper, created=created, files=files)

@@ -39,7 +39,7 @@ from generator.render.inline import plain_text  # noqa: E402
 from generator.produce.jobs import Job, plan_jobs  # noqa: E402
 from generator.i18n.library import Library, load_library  # noqa: E402
 from generator.render.templates import Templates  # noqa: E402
-from generator.i18n.template_strings import load_ui_strings  # noqa: E402
+from generator.i18n.ui_strings import load_ui_strings  # noqa: E402
 from generator.produce.workers import default_workers  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -59,7 +59,7 @@ def diagnose() -> Iterator[tuple[str, bool]]:
 def _bundled_languages() -> Iterator[tuple[str, bool]]:
     """Every language guidegen has template strings for: its letters and its digits are in its own fonts."""
     from generator.i18n.catalogs import read_catalog
-    from generator.i18n.template_strings import ui_catalog_paths
+    from generator.i18n.ui_strings import ui_catalog_paths
     from generator.render.templates import Templates
 
     for tag, path in sorted(ui_catalog_paths(Templates().catalog_dirs).items()):

@@ -48,7 +48,7 @@ def register(main: click.Group, content_option, templates_option) -> click.Group
         from generator.i18n.workflow import guide_template, new_catalog, ui_template
         from generator.content.languages import canonical_tag, match_language
         from generator.produce.outputs import write_atomic
-        from generator.i18n.template_strings import ui_catalog_paths
+        from generator.i18n.ui_strings import ui_catalog_paths
 
         tag = canonical_tag(language)
         library = loaded_library(content)
@@ -75,7 +75,7 @@ def register(main: click.Group, content_option, templates_option) -> click.Group
         from generator.i18n.catalogs import catalog_bytes, keep_untouched, read_catalog
         from generator.i18n.workflow import guide_template, merge, translation_memory, ui_template
         from generator.produce.outputs import write_atomic
-        from generator.i18n.template_strings import ui_catalog_paths
+        from generator.i18n.ui_strings import ui_catalog_paths
 
         library = loaded_library(content)
         targets = []
@@ -132,7 +132,7 @@ def register(main: click.Group, content_option, templates_option) -> click.Group
     def status(content: Path, templates_dir: Path | None, min_percent: float | None) -> None:
         """Translated / fuzzy / untranslated strings per guide and language, and how much is reviewed."""
         from generator.i18n.completeness import completeness, ui_completeness
-        from generator.i18n.template_strings import ui_catalog_paths
+        from generator.i18n.ui_strings import ui_catalog_paths
 
         library = loaded_library(content)
         rows = []
@@ -163,7 +163,7 @@ def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str,
     from generator.content.languages import match_language
     from generator.i18n.catalogs import read_catalog
     from generator.i18n.todo import catalog_todos
-    from generator.i18n.template_strings import ui_catalog_paths
+    from generator.i18n.ui_strings import ui_catalog_paths
     from generator.i18n.workflow import ui_template
 
     from generator.content.messages import iter_messages

@@ -37,7 +37,7 @@ from generator.desk.live import live
 from generator.desk.staff import staff
 from generator.desk.state import EXTENSION, DeskState, current
 from generator.desk.visitor import visitor
-from generator.i18n.template_strings import UI_SOURCE_LANGUAGE
+from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE
 from generator.produce.ondemand import OnDemand
 from generator.produce.renderpool import RenderPool
 from generator.produce.worker_loop import BuildSettings

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, send_file
 from generator.desk.previews import page_image
 from generator.desk.state import current, image_dpi, log, unavailable
 from generator.errors import GuidegenError
-from generator.i18n.template_strings import UI_SOURCE_LANGUAGE
+from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE
 from generator.produce.availability import card_languages
 from generator.produce.ondemand import OnDemand
 

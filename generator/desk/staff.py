@@ -14,7 +14,7 @@ from generator.desk.card_pages import CARD_URL
 from generator.desk.printing import MAX_COPIES, send_to_printer
 from generator.desk.state import current, isolated, log
 from generator.errors import GuidegenError
-from generator.i18n.template_strings import UI_SOURCE_LANGUAGE
+from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE
 
 staff = Blueprint("staff", __name__)
 

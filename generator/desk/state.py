@@ -17,7 +17,7 @@ from generator.content.numerals import localize_digits
 from generator.desk.printers import PrinterStatus
 from generator.desk.printing import MAX_COPIES
 from generator.errors import GuidegenError
-from generator.i18n.template_strings import UiStrings, load_ui_strings
+from generator.i18n.ui_strings import UiStrings, load_ui_strings
 from generator.produce.jobs import Job
 from generator.produce.ondemand import OnDemand
 from generator.render.formats import FORMATS, PrintOptions

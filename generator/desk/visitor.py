@@ -10,7 +10,7 @@ from generator.desk.previews import page_image
 from generator.desk.state import current, folded, image_dpi, log, page_count, title, unavailable
 from generator.content.languages import direction, native_name
 from generator.errors import GuidegenError
-from generator.i18n.template_strings import UI_SOURCE_LANGUAGE, ui_catalog_paths
+from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE, ui_catalog_paths
 from generator.render.formats import FORMATS
 
 visitor = Blueprint("visitor", __name__)

@@ -35,7 +35,7 @@ from generator.i18n.usability import INVALID
 from generator.produce.outputs import write_atomic
 from generator.render.html import DocumentOptions, RenderedHtml, Templates, render_html
 from generator.render.record import RecordLines, least as least_record, stretched as stretched_record
-from generator.i18n.template_strings import load_ui_strings
+from generator.i18n.ui_strings import load_ui_strings
 
 if TYPE_CHECKING:
     from generator.render.pdf import Layout

@@ -17,7 +17,7 @@ from generator.content.links import text_problems
 from generator.i18n.localize import localize
 from generator.content.messages import iter_messages
 from generator.render.templates import Templates
-from generator.i18n.template_strings import ui_catalog_paths
+from generator.i18n.ui_strings import ui_catalog_paths
 from generator.i18n.usability import INVALID, Unusable, what_is_wrong, why_unusable
 
 

@@ -23,7 +23,7 @@ from generator.i18n.catalogs import catalog_bytes, keep_untouched, read_catalog
 from generator.i18n.library import GuideSource, Library
 from generator.i18n.review_rows import ReviewSection, guide_rows, template_rows, unreviewed_safety
 from generator.i18n.reviewed import set_mark
-from generator.i18n.template_strings import ui_catalog_paths
+from generator.i18n.ui_strings import ui_catalog_paths
 from generator.i18n.usability import why_unusable
 from generator.i18n.workflow import split_previous, ui_template
 from generator.render.templates import Templates

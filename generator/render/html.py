@@ -38,7 +38,7 @@ from generator.render.record import RecordLines
 from generator.fonts.subsetting import SUFFIX, printed_characters, subset_faces
 from generator.content.snapshot import Folder, TemplateFiles
 from generator.render.templates import Templates
-from generator.i18n.template_strings import UiStrings, load_ui_strings
+from generator.i18n.ui_strings import UiStrings, load_ui_strings
 
 _CJK_NUMERALS = "〇一二三四五六七八九十"
 

@@ -8,7 +8,7 @@ import pytest
 from babel import Locale
 
 from generator.content.numerals import LATIN, localize_digits, numerals
-from generator.render.html import number_text
+from generator.render.html_context import number_text
 
 
 @pytest.mark.parametrize("tag", ["fa", "fa-AF", "ar", "ar-EG", "ar-SA", "en", "pt-BR", "ru", "uk", "hi", "ne", "my", "bn"])

@@ -136,8 +136,6 @@ class Builder:
         self.brand = brand
         self.renderer = Renderer(templates.dirs)
         self.key_options = fingerprint_options(self.params, strict, brand)
-        self.last_html = ""  # the HTML of the last document laid out, and the files it links to (for bench/)
-        self.last_resources: dict[str, bytes] = {}
         self._printed: list[tuple[str, str, str]] = []  # of the last document laid out
         self._parses: dict[tuple[object, ...], object] = {}
 
@@ -235,7 +233,6 @@ class Builder:
         return self._parses[key]  # type: ignore[no-any-return]
 
     def _layout(self, rendered: RenderedHtml, inputs: DocumentInputs) -> Layout:
-        self.last_html, self.last_resources = rendered.html, rendered.resources
         self._printed = rendered.printed
         folders = [inputs.assets] + ([self.brand.files()] if self.brand else [])
         return self.renderer.layout(rendered.html, folders, rendered.resources, inputs.templates)

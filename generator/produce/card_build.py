@@ -70,7 +70,7 @@ def build_card(library: Library, out_dir: Path, templates: Templates, *, paper: 
 
     ``timeout``: seconds its layout may take (``builder.time_limit``: the main thread only; 0: no limit)."""
     from generator.produce.builder import time_limit
-    from generator.render.html import document_timestamp
+    from generator.render.html_context import document_timestamp
 
     languages = card_plan(library)
     path = card_path(out_dir, paper)

@@ -23,7 +23,8 @@ from generator.fonts.stacks import font_stack
 from generator.fonts.subsetting import SUFFIX, printed_characters, subset_faces
 from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE, UiStrings, load_ui_strings
 from generator.render.formats import PAPER_TABLE
-from generator.render.html import RenderedHtml, css_string, font_list
+from generator.render.css_values import css_string, font_list
+from generator.render.html import RenderedHtml
 from generator.render.inline import keep_hangul_words
 from generator.render.templates import Templates
 

@@ -24,7 +24,8 @@ from generator.fonts.stacks import SYMBOLS, font_stack, script_stack
 from generator.fonts.subsetting import SUFFIX, printed_characters, subset_faces
 from generator.i18n.review_rows import ReviewSection
 from generator.render.formats import PAPER_TABLE
-from generator.render.html import css_string, document_timestamp
+from generator.render.css_values import css_string
+from generator.render.html_context import document_timestamp
 from generator.render.inline import keep_hangul_words
 from generator.content.languages import maximize
 from generator.content.snapshot import TemplateFiles

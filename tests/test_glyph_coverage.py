@@ -20,7 +20,7 @@ def test_uncovered_character_fails_check_and_build(content_copy: Path, tmp_path:
 
     check = run_cli("check", "--content", str(content_copy))
     assert check.exit_code == 1
-    assert (f"en.po:{line - 1}" in check.stderr or f"en.po:{line}" in check.stderr), check.stderr
+    assert f"en.po:{line - 1}: " in check.stderr, check.stderr  # Babel places an entry at its msgid, the line above
     assert "'cancel.ways.app.steps.3.text': 'ሰ' (U+1230 ETHIOPIC SYLLABLE SA) is in no font of the stack" in check.stderr
 
     out = tmp_path / "out"

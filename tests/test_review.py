@@ -200,8 +200,9 @@ def test_require_reviewed_refuses_then_builds_after_the_review(content_copy: Pat
     again = run_cli(*args)
     assert again.exit_code == 1 and checklist_ids[-1] in again.stderr and checklist_ids[0] not in again.stderr
 
-    run_cli("i18n", "reviewed", "--lang", "vi", "--id", checklist_ids[-1], "--by", "Lê Hoa",
-            "--content", str(content_copy))
+    last = run_cli("i18n", "reviewed", "--lang", "vi", "--id", checklist_ids[-1], "--by", "Lê Hoa",
+                   "--content", str(content_copy))
+    assert last.exit_code == 0, last.output
     built = run_cli(*args)
     assert built.exit_code == 0, built.output
     assert (out / "vi" / f"{GUIDE}-checklist.pdf").is_file()

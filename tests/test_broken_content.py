@@ -108,6 +108,18 @@ def test_translation_with_wrong_placeholder(content_copy: Path) -> None:
             "not ['provder']") in result.stderr
 
 
+def test_a_plural_entry_is_named_by_its_texts_not_as_a_python_tuple(content_copy: Path) -> None:
+    """Babel gives a plural entry's id as a tuple: check names it as its two texts, with its line."""
+    po = content_copy / EN_PO
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "one thing"\nmsgid_plural "many things"\n'
+                  'msgstr[0] "one thing"\nmsgstr[1] "many things"\n', encoding="utf-8")
+    line = _line_of(po, 'msgid "one thing"')
+    result = run_cli("check", "--content", str(content_copy))
+    assert (f"en.po:{line}: plural entry 'one thing' / 'many things': guides have no plural strings, so it is "
+            "never used") in result.stderr, result.stderr
+    assert "('one thing'" not in result.output
+
+
 def test_broken_po_file_names_line(content_copy: Path) -> None:
     po = content_copy / EN_PO
     _replace(po, 'msgstr "Submit the request."', 'msgstr "Submit the request.')

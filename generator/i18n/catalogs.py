@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from babel import UnknownLocaleError
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from generator.errors import ContentError, Problem, display_path
@@ -89,3 +89,11 @@ def _meaning(block: str) -> tuple[str, ...]:
     if "msgid " in parts and not any(p.startswith("msgctxt") for p in parts):  # the header
         parts = [re.sub(r"Generated-By: [^\\]*\\n", "", p) for p in parts]
     return (*parts, " ".join(sorted(locations)))
+
+
+def shown_id(message: Message) -> str:
+    """A catalog entry's source text as a message shows it: a plural entry's (a tuple in Babel) as
+    'singular' / 'plural', never as a Python tuple."""
+    if isinstance(message.id, (tuple, list)):
+        return " / ".join(f"'{part}'" for part in message.id)
+    return str(message.id)

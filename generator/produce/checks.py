@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from generator.i18n.catalogs import read_catalog
+from generator.i18n.catalogs import read_catalog, shown_id
 from generator.i18n.completeness import completeness
 from generator.errors import ContentError, Problem, display_path
 from generator.i18n.library import GuideSource, Library
@@ -156,13 +156,17 @@ def _check_guide(source: GuideSource, report: CheckReport) -> None:
             if not entry.id or (entry.id, entry.context) in wanted:
                 continue
             current = by_context.get(entry.context) if entry.context else None
-            if current is not None:
+            if isinstance(entry.id, (tuple, list)):
                 report.warnings.append(Problem(shown, entry.lineno or 0, 0,
-                    f"{entry.context}: the source text changed (was: {entry.id}; now: {current.source}); run "
+                    f"{entry.context + ': ' if entry.context else ''}plural entry {shown_id(entry)}: guides have "
+                    "no plural strings, so it is never used"))
+            elif current is not None:
+                report.warnings.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{entry.context}: the source text changed (was: {shown_id(entry)}; now: {current.source}); run "
                     "'guidegen i18n update', then review the translation ('guidegen i18n todo' lists it)"))
             else:
                 report.warnings.append(Problem(shown, entry.lineno or 0, 0,
-                    f"{entry.context or entry.id}: not in the source any more; run 'guidegen i18n update'"))
+                    f"{entry.context or shown_id(entry)}: not in the source any more; run 'guidegen i18n update'"))
         done = completeness(source, language, catalog)
         if done.fuzzy or done.untranslated:
             report.warnings.append(Problem(shown, 0, 0,

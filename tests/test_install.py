@@ -183,17 +183,32 @@ def test_wheel_carries_templates_styles_catalogs_and_desk(wheel: Path) -> None:
     assert not any(name.startswith(("tests/", "content/", "templates/")) for name in names)
 
 
+def _readme_recipe() -> tuple[list[str], list[str]]:
+    """The README's two lines that install the wheel with the locked versions: the export and the pip install."""
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    export = next(line for line in readme.splitlines() if line.startswith(".venv/tools/bin/uv export "))
+    pip = next(line for line in readme.splitlines() if line.startswith("pip install -c constraints.txt "))
+    return shlex.split(export), shlex.split(pip)
+
+
 def test_installed_wheel_builds_a_guide_from_anywhere(wheel: Path, tmp_path: Path) -> None:
     """A fresh virtual environment with only the wheel and its declared dependencies (the locked versions,
     from uv's cache) builds a checklist from a content folder outside the repository."""
     assert UV.is_file(), "run the tests through 'make test', which installs uv into .venv/tools"
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    locked = subprocess.run([str(UV), "export", "--frozen", "--no-hashes", "--no-emit-project", "--no-header",
-                             "--format", "requirements-txt"], cwd=ROOT, capture_output=True, text=True, check=True)
-    constraints = tmp_path / "constraints.txt"
-    constraints.write_text(locked.stdout, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("VIRTUAL_ENV", "PYTHON", "UV_"))}
+    # The README's locked-install recipe, run as written there: the export, then pip with its constraints.
+    export, pip = _readme_recipe()
+    constraints = tmp_path / "constraints.txt"
+    subprocess.run([str(UV), *export[1:-1], str(constraints)], cwd=ROOT, env=env, check=True, capture_output=True)
+    assert export[-2] == "-o" and export[-1] == "constraints.txt" and pip[:3] == ["pip", "install", "-c"]
+    accepted = subprocess.run([str(venv / "bin" / "pip"), "install", "--dry-run", "--no-deps", "--no-index",
+                               "-c", str(constraints), str(wheel)], env=env, capture_output=True, text=True)
+    assert accepted.returncode == 0, accepted.stderr  # pip reads the constraints (a nameless one was refused)
+    # The same constraints, installed by uv from its cache (pip would download every package again).
     install = [str(UV), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
                "--constraint", str(constraints), str(wheel)]
     # From uv's cache, which `make test` filled; from the index only for what an older .venv installed otherwise.

@@ -91,4 +91,7 @@ def checklist_too_long(content: Path) -> None:
             seconds = time.perf_counter() - started
             outcome = "failed as it should" if "page" in done.stderr + done.stdout and done.returncode == 1 else \
                 f"exit {done.returncode}: {(done.stderr or done.stdout).strip()[-300:]}"
-            print(f"checklist of 6 groups × 9 items, each item {factor}× its text: {outcome} in {seconds:.2f} s, whole process (target < 3 s)")
+            print(
+                f"checklist of 6 groups × 9 items, each item {factor}× its text: {outcome} in {seconds:.2f} s, "
+                "whole process (target < 3 s)"
+            )

@@ -32,7 +32,9 @@ CONTENT = ROOT / "content"
 _LIBRARY = load_library(CONTENT)
 BUNDLED_GUIDES = tuple(sorted(_LIBRARY.guides))
 BUNDLED_LANGUAGES = tuple(_LIBRARY.languages)
-BUNDLED_DOCUMENTS = tuple((guide, language) for guide in BUNDLED_GUIDES for language in _LIBRARY.guides[guide].languages)
+BUNDLED_DOCUMENTS = tuple(
+    (guide, language) for guide in BUNDLED_GUIDES for language in _LIBRARY.guides[guide].languages
+)
 GUIDE_VERSIONS = len(BUNDLED_DOCUMENTS)  # (guide, language) pairs
 DOCUMENTS = BUNDLED_DOCUMENTS
 
@@ -54,7 +56,7 @@ class Built:
         return self.out / language / f"{guide}-{format_}.pdf"
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> "CliResult":
+def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
     """Run the CLI in-process; stdout and stderr are kept apart."""
     runner = CliRunner()
     with tempfile.TemporaryDirectory() as scratch, _chdir(cwd or Path(scratch)):

@@ -121,7 +121,10 @@ SystemGroup root
     server = CupsServer(root, port, process, time.time() - 1)
     env = {**os.environ, "CUPS_SERVER": server.address}
     deadline = time.monotonic() + 20
-    while subprocess.run(["lpstat", "-r"], env=env, capture_output=True, text=True).stdout.strip() != "scheduler is running":
+    while (
+        subprocess.run(["lpstat", "-r"], env=env, capture_output=True, text=True).stdout.strip()
+        != "scheduler is running"
+    ):
         if time.monotonic() > deadline or process.poll() is not None:
             server.stop()
             raise RuntimeError(f"the test CUPS server did not start\n{server.log()}")

@@ -55,7 +55,11 @@ def test_imports_run_down_the_pipeline() -> None:
 
 
 def test_no_module_is_over_400_lines() -> None:
-    long = {str(p.relative_to(ROOT)): n for p in _modules() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in _modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert long == {}
 
 
@@ -64,7 +68,7 @@ def test_readme_architecture_names_every_module() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Architecture"):]
     section = section[:section.index("\n## ", 1)] if "\n## " in section[1:] else section
-    named = set(re.findall(r"^\s+((?:%s)/\w+\.py)\b" % "|".join(STAGES), section, re.MULTILINE))
+    named = set(re.findall(rf"^\s+((?:{'|'.join(STAGES)})/\w+\.py)\b", section, re.MULTILINE))
     actual = {p.relative_to(PACKAGE).as_posix() for p in _modules()
               if len(p.relative_to(PACKAGE).parts) == 2 and p.name != "__init__.py"}
     assert named == actual, (sorted(actual - named), sorted(named - actual))

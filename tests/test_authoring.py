@@ -157,7 +157,9 @@ def test_no_lone_last_word_in_headings() -> None:
     from generator.i18n.localize import SourceText
     from generator.render.inline import no_lone_last_word
 
-    assert no_lone_last_word("如何注销不再使用的 {provider} eSIM 号码") == "如何注销不再使用的 {provider} eSIM 号\u2060码"
+    assert (
+        no_lone_last_word("如何注销不再使用的 {provider} eSIM 号码") == "如何注销不再使用的 {provider} eSIM 号\u2060码"
+    )
     assert no_lone_last_word("为什么要注销不用的号码？") == "为什么要注销不用的号\u2060码？"
     assert no_lone_last_word("How to cancel a line you no longer use") == "How to cancel a line you no longer\u00a0use"
     assert no_lone_last_word("Money") == "Money"

@@ -44,7 +44,10 @@ def test_check_reports_every_field_error_at_once(content_copy: Path) -> None:
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) >= 4, result.stderr
     text = result.stderr
-    assert f"guide.yaml:{_line_of(guide, 'titel:')}:5: blocks[0].titel: unknown key 'titel' (did you mean 'title'?)" in text
+    assert (
+        f"guide.yaml:{_line_of(guide, 'titel:')}:5: blocks[0].titel: unknown key 'titel' (did you mean 'title'?)"
+        in text
+    )
     assert "blocks[0].title: required key 'title' is missing" in text
     assert f"guide.yaml:{_line_of(guide, 'kind: danger')}" in text and "blocks[2].blocks[1].kind" in text
     assert f"guide.yaml:{_line_of(guide, 'revision:')}:1: revision: must be a date written as YYYY-MM-DD" in text
@@ -57,8 +60,10 @@ def test_empty_procedure_is_an_error(content_copy: Path) -> None:
     text = guide.read_text(encoding="utf-8")
     start = text.index("          - id: hotline")
     end = text.index("          - id: web")
-    guide.write_text(text[:start] + "          - id: hotline\n            title: 热线\n            steps: []\n" + text[end:],
-                     encoding="utf-8")
+    guide.write_text(
+        text[:start] + "          - id: hotline\n            title: 热线\n            steps: []\n" + text[end:],
+        encoding="utf-8",
+    )
     result = run_cli("check", "--content", str(content_copy))
     assert result.exit_code == 1
     assert "options[1].steps: needs at least 1 item(s)" in result.stderr

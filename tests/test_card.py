@@ -121,7 +121,9 @@ def test_more_than_24_languages_fail_saying_by_how_much(tmp_path: Path) -> None:
     result = run_cli("card", "--content", str(content), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert "26 languages" in result.stderr and "at most 24" in result.stderr and "2 language(s) too many" in result.stderr
+    assert (
+        "26 languages" in result.stderr and "at most 24" in result.stderr and "2 language(s) too many" in result.stderr
+    )
     assert not (tmp_path / "out" / "language-card.pdf").exists()
 
 
@@ -169,7 +171,9 @@ def test_an_incomplete_language_is_on_neither_the_handouts_nor_the_card(content_
         assert emptied != text
         catalog.write_text(emptied, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("build", "esim-cancel", "-l", "es", "-f", "handout", "--content", str(content_copy), "-o", str(out))
+    result = run_cli(
+        "build", "esim-cancel", "-l", "es", "-f", "handout", "--content", str(content_copy), "-o", str(out)
+    )
     assert result.exit_code == 0, result.output
     line = _also_line(out / "es" / "esim-cancel-handout.pdf", "También disponible en:")
     assert native_name("fr") not in line and native_name("en") in line and native_name("es") not in line
@@ -193,7 +197,9 @@ def test_a_build_with_nothing_to_do_reads_no_catalog_yet_sees_one_become_incompl
     assert len(json.loads((out / ".guidegen-cache.json").read_text())["complete"]) == len(_languages(content_copy))
     reads: list[str] = []
     original = library.read_catalog
-    monkeypatch.setattr(library, "read_catalog", lambda path, *a, **k: reads.append(path.name) or original(path, *a, **k))
+    monkeypatch.setattr(
+        library, "read_catalog", lambda path, *a, **k: reads.append(path.name) or original(path, *a, **k)
+    )
     again = run_cli(*build)
     assert "0 built, 1 up to date" in again.stdout and reads == []
     catalog = content_copy / "esim-cancel" / "locales" / "fr.po"

@@ -84,7 +84,7 @@ def test_subset_cjk_font_gets_identity_cids_and_valid_checksums() -> None:
     assert cids(patched) == identity
     assert _checksum(patched) == 0xB1B0AFBA  # the whole-font checksum, as 'head' promises
     font = TTFont(io.BytesIO(patched))
-    assert font.getBestCmap()[ord("注")] == "cid%05d" % font.getGlyphID(font.getBestCmap()[ord("注")])
+    assert font.getBestCmap()[ord("注")] == f"cid{font.getGlyphID(font.getBestCmap()[ord('注')]):05d}"
 
 
 def test_fonts_without_cff_are_left_alone() -> None:

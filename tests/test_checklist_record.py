@@ -174,8 +174,14 @@ def _checklist_yaml(groups: int, items: int, record: bool) -> str:
         lines += [f"    - id: group-{g}", f"      title: 第{g + 1}组", "      items:"]
         lines += [f"        - 在支付和银行 App 里解绑这个号码 {i}" for i in range(items)]
     if record:
-        lines += ["  record:", "    title: 我的记录", "    fields:", "      - id: sent", "        label: 提交申请的日期",
-                  "        lines: 2"]
+        lines += [
+            "  record:",
+            "    title: 我的记录",
+            "    fields:",
+            "      - id: sent",
+            "        label: 提交申请的日期",
+            "        lines: 2",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -328,7 +334,8 @@ def _heading_lines(pdf: Path) -> list[list[str]]:
     for page in pdf_reader(pdf).pages:
         runs: list[tuple[float, float, str]] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
+                  runs: list[tuple[float, float, str]] = runs) -> None:
             if text.strip():
                 runs.append((round(size * abs(tm[3] or 1), 2), round(tm[5], 1), text))
 

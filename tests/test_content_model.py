@@ -81,12 +81,18 @@ def test_emphasis_does_not_leak_into_the_pdf_title(content_copy: Path, tmp_path:
     from conftest import pdf_reader, run_cli
 
     guide = content_copy / "esim-cancel" / "guide.yaml"
-    guide.write_text(guide.read_text(encoding="utf-8").replace(
-        "title: 如何注销不再使用的 {provider} eSIM 号码", "title: 如何注销*不再使用*的 {provider} eSIM 号码"), encoding="utf-8")
+    guide.write_text(
+        guide.read_text(encoding="utf-8").replace(
+            "title: 如何注销不再使用的 {provider} eSIM 号码", "title: 如何注销*不再使用*的 {provider} eSIM 号码"
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert pdf_reader(out / "zh-CN" / "esim-cancel-handout.pdf").metadata["/Title"] == "如何注销不再使用的 Heyon eSIM 号码"
+    assert (
+        pdf_reader(out / "zh-CN" / "esim-cancel-handout.pdf").metadata["/Title"] == "如何注销不再使用的 Heyon eSIM 号码"
+    )
 
 
 def test_schema_describes_every_field_and_block_type(tmp_path: Path) -> None:

@@ -199,8 +199,14 @@ def attacker(tmp_path: Path) -> Iterator[str]:
     server.server_close()
 
 
-def test_a_page_on_another_origin_cannot_make_the_desk_print(desk: str, browser, attacker: str, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                             screenshots: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_on_another_origin_cannot_make_the_desk_print(
+    desk: str,
+    browser,
+    attacker: str,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    screenshots: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from selenium.webdriver.common.by import By
 
     import generator.desk.staff as web

@@ -87,7 +87,8 @@ def test_forged_print_requests_are_refused_and_print_nothing(app, lp_calls: Path
 
     sent = client.post(PRINT, data={**form, "csrf_token": token}, headers=ORIGIN)
     assert sent.status_code == 200, sent.data
-    assert lp_calls.read_text().startswith("-n 1 ") and len(lp_calls.read_text().splitlines()) == 1  # the one genuine request printed, once
+    # the one genuine request printed, once
+    assert lp_calls.read_text().startswith("-n 1 ") and len(lp_calls.read_text().splitlines()) == 1
     job = re.search(rf"({PRINTER}-\d+)", sent.data.decode())
     assert job
     cups.job_attributes(job.group(1))
@@ -422,8 +423,9 @@ def test_a_cut_off_page_image_is_never_served(app, tmp_path: Path, monkeypatch: 
     real = Path(shutil.which("pdftoppm") or "")
     folder = tmp_path / "full-disk"
     folder.mkdir()
-    (folder / "pdftoppm").write_text(f'#!/bin/sh\nfor last; do :; done\nprintf "\\211PNG\\r\\n\\032\\nhalf" > "$last.png"\n'
-                                     f"exit {exit_code}\n")
+    (folder / "pdftoppm").write_text(
+        f'#!/bin/sh\nfor last; do :; done\nprintf "\\211PNG\\r\\n\\032\\nhalf" > "$last.png"\nexit {exit_code}\n'
+    )
     (folder / "pdftoppm").chmod(0o755)
     client = app.test_client()
     image = PREVIEW + "page-1.png"

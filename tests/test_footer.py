@@ -62,6 +62,7 @@ def test_a_short_title_is_whole(built: Built) -> None:
 
 
 def test_the_russian_title_is_cut_and_its_date_whole(built: Built) -> None:
-    """The Russian esim-cancel title is too long for A4 beside its date (it once pushed the year onto a line of its own)."""
+    """The Russian esim-cancel title is too long for A4 beside its date (it once pushed the year onto a line of
+    its own)."""
     [line] = footer_lines(built.pdf("ru", "handout"))
     assert "…" in line and squeeze(f"Обновлено {long_date('ru')}") in squeeze(line)

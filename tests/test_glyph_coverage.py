@@ -16,12 +16,14 @@ def test_uncovered_character_fails_check_and_build(content_copy: Path, tmp_path:
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('msgstr "Choose the number to cancel."', 'msgstr "Choose the number ሰላም to cancel."'),
                   encoding="utf-8")
-    line = next(i for i, l in enumerate(po.read_text(encoding="utf-8").splitlines(), 1) if "ሰላም" in l)
+    line = next(i for i, text in enumerate(po.read_text(encoding="utf-8").splitlines(), 1) if "ሰላም" in text)
 
     check = run_cli("check", "--content", str(content_copy))
     assert check.exit_code == 1
     assert f"en.po:{line - 1}: " in check.stderr, check.stderr  # Babel places an entry at its msgid, the line above
-    assert "'cancel.ways.app.steps.3.text': 'ሰ' (U+1230 ETHIOPIC SYLLABLE SA) is in no font of the stack" in check.stderr
+    assert (
+        "'cancel.ways.app.steps.3.text': 'ሰ' (U+1230 ETHIOPIC SYLLABLE SA) is in no font of the stack" in check.stderr
+    )
 
     out = tmp_path / "out"
     build = run_cli("build", "--content", str(content_copy), "--lang", "en", "-o", str(out))
@@ -96,7 +98,7 @@ def test_twenty_scripts_render_without_missing_glyphs(tmp_path: Path) -> None:
         path = out / language / f"sample-{language.lower()}-checklist.pdf"
         used = {f["name"].split("+", 1)[1].removesuffix("-Bold").removesuffix("-Subset").replace("-", " ")
                 for f in pdffonts(path)}
-        allowed = {family for family in font_stack(language)}
+        allowed = set(font_stack(language))
         assert used <= allowed, (language, used, allowed)  # no stray fallback font
 
 

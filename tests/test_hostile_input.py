@@ -40,7 +40,9 @@ def test_markup_in_content_prints_literally(content_copy: Path, tmp_path: Path) 
                '<img src=\\"/etc/passwd\\">')
     _set_translation(content_copy / EN_PO, "Choose the number to cancel.", hostile)
     out = tmp_path / "out"
-    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    result = run_cli(
+        "build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out)
+    )
     assert result.exit_code == 0, result.output
     path = out / "en" / "esim-cancel-handout.pdf"
     text = squeeze(pdftotext(path))
@@ -57,7 +59,9 @@ def test_translation_that_adds_an_address_is_not_printed(content_copy: Path, tmp
     _set_translation(content_copy / EN_PO, "Choose the number to cancel.",
                      '<img src=\\"file:///etc/passwd\\"> or https://evil.example/login')
     out = tmp_path / "out"
-    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    result = run_cli(
+        "build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out)
+    )
     assert result.exit_code == 1
     assert ("cancel.ways.app.steps.3.text: translation must use the same links as the source and add no address"
             in result.stderr)
@@ -68,9 +72,13 @@ def test_translation_that_adds_an_address_is_not_printed(content_copy: Path, tmp
 
 
 def test_template_syntax_in_content_prints_literally(content_copy: Path, tmp_path: Path) -> None:
-    _set_translation(content_copy / EN_PO, "Choose the number to cancel.", "{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}")
+    _set_translation(
+        content_copy / EN_PO, "Choose the number to cancel.", "{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}"
+    )
     out = tmp_path / "out"
-    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out))
+    result = run_cli(
+        "build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out)
+    )
     assert result.exit_code == 0, result.output
     text = squeeze(pdftotext(out / "en" / "esim-cancel-handout.pdf"))
     assert squeeze("{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}") in text
@@ -231,7 +239,9 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
     out.mkdir()
     # root ignores permission bits, so block the language folder with a file instead.
     (out / "en").write_text("not a folder")
-    result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "-f", "checklist", "-o", str(out))
+    result = run_cli(
+        "build", "esim-cancel", "--content", str(CONTENT), "--lang", "en", "-f", "checklist", "-o", str(out)
+    )
     assert result.exit_code == 1
     assert "cannot write" in result.stderr
     assert "Traceback" not in result.output
@@ -276,9 +286,31 @@ def test_interrupted_build_keeps_previous_pdf(tmp_path: Path) -> None:
     assert handout in before
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}  # makes a new PDF differ from the old one
     for finished_first in (1, 4):
-        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "esim-cancel", "--content", str(CONTENT),
-                                    "--force", "--paper", "a4", "--paper", "letter", "--paper", "a5", "-j", "2",
-                                    "-o", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                "esim-cancel",
+                "--content",
+                str(CONTENT),
+                "--force",
+                "--paper",
+                "a4",
+                "--paper",
+                "letter",
+                "--paper",
+                "a5",
+                "-j",
+                "2",
+                "-o",
+                str(out),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         assert process.stdout is not None
         # Ctrl-C once some documents are done (one line each in a pipe): the batch is really under way.
         lines = [process.stdout.readline() for _ in range(finished_first)]

@@ -170,7 +170,9 @@ def test_update_keeps_untouched_entries_byte_identical(content_copy: Path) -> No
     assert f'msgstr "{joined}"' in after and "Generated-By: Poedit and Babel" in after
     changed = [line for line in difflib.unified_diff(text.splitlines(), after.splitlines(), lineterm="", n=0)
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert changed and all("选择" in line or line in ("+#, fuzzy", '+#| msgid "选择要注销的号码。"') for line in changed), changed
+    assert changed and all(
+        "选择" in line or line in ("+#, fuzzy", '+#| msgid "选择要注销的号码。"') for line in changed
+    ), changed
 
 
 def test_update_fills_new_strings_from_translation_memory(content_copy: Path) -> None:

@@ -54,7 +54,9 @@ def test_environment_has_exactly_the_locked_versions() -> None:
         name = canonicalize_name(requirement.name)
         if name == "typst":  # bench only
             continue
-        assert metadata.version(name) == locked[name], f"{name}: installed {metadata.version(name)}, locked {locked[name]}"
+        assert metadata.version(name) == locked[name], (
+            f"{name}: installed {metadata.version(name)}, locked {locked[name]}"
+        )
 
 
 def _third_party_imports() -> set[str]:
@@ -149,12 +151,16 @@ def test_project_template_catalog_is_used(content_copy: Path, tmp_path: Path) ->
     """A content folder's own template-string catalog overrides the bundled one for its language."""
     own_template_catalog(content_copy, "fr", "Revised {date}", "Version du {date}")
     out = tmp_path / "out"
-    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out))
+    result = run_cli(
+        "build", "esim-cancel", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out)
+    )
     assert result.exit_code == 0, result.output
     assert "Version du" in pdftotext(out / "fr" / "esim-cancel-checklist.pdf")
     # The project's catalogs are inputs of the build like any other: an edit rebuilds.
     own_template_catalog(content_copy, "fr", "Revised {date}", "Édition du {date}")
-    again = run_cli("build", "esim-cancel", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out))
+    again = run_cli(
+        "build", "esim-cancel", "--content", str(content_copy), "-l", "fr", "-f", "checklist", "-o", str(out)
+    )
     assert "1 built, 0 up to date" in again.stdout
     assert "Édition du" in pdftotext(out / "fr" / "esim-cancel-checklist.pdf")
 
@@ -221,8 +227,25 @@ def test_installed_wheel_builds_a_guide_from_anywhere(wheel: Path, tmp_path: Pat
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import generator; print(generator.__file__)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(venv))
-    result = subprocess.run([str(venv / "bin" / "guidegen"), "build", "esim-cancel", "--content", str(content), "-l", "en",
-                             "-f", "checklist", "-o", "out"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(venv / "bin" / "guidegen"),
+            "build",
+            "esim-cancel",
+            "--content",
+            str(content),
+            "-l",
+            "en",
+            "-f",
+            "checklist",
+            "-o",
+            "out",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     pdf = elsewhere / "out" / "en" / "esim-cancel-checklist.pdf"
     assert len(pdf_reader(pdf).pages) == 1

@@ -39,7 +39,9 @@ def test_qr_code_payload_is_exactly_the_official_url(content_copy: Path, tmp_pat
     result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
     assert result.exit_code == 0, result.output
     pdf = out / "zh-CN" / "esim-cancel-handout.pdf"
-    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "page-1.png")],
                              capture_output=True, text=True, check=True).stdout.split()
     assert decoded == [PORTAL]

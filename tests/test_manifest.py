@@ -26,11 +26,14 @@ DAMAGE = {
     "top-level-list": b"[1, 2, 3]",
     "documents-a-list": b'{"version": 1, "documents": []}',
     "entry-a-string": b'{"version": 1, "documents": {"en/esim-cancel-checklist.pdf": "yes"}}',
-    "key-a-number": b'{"version": 1, "documents": {"en/esim-cancel-checklist.pdf": {"key": 5, "size": 1, "mtime_ns": 1}}}',
-    "size-a-string": b'{"version": 1, "documents": {"en/esim-cancel-checklist.pdf": {"key": "k", "size": "1", "mtime_ns": 1}}}',
-    "size-a-boolean": b'{"version": 1, "documents": {"en/esim-cancel-checklist.pdf": {"key": "k", "size": true, "mtime_ns": 1}}}',
+    "key-a-number": b'{"version": 1, "documents": {"en/esim-cancel-checklist.pdf": '
+                    b'{"key": 5, "size": 1, "mtime_ns": 1}}}',
+    "size-a-string": b'{"version": 1, "documents": {"en/esim-cancel-checklist.pdf": '
+                     b'{"key": "k", "size": "1", "mtime_ns": 1}}}',
+    "size-a-boolean": b'{"version": 1, "documents": {"en/esim-cancel-checklist.pdf": '
+                      b'{"key": "k", "size": true, "mtime_ns": 1}}}',
     "seconds-an-object": b'{"version": 1, "documents": {"en/esim-cancel-checklist.pdf": '
-                         b'{"key": "k", "size": 1, "mtime_ns": 1, "seconds": {}}}}',
+    b'{"key": "k", "size": 1, "mtime_ns": 1, "seconds": {}}}}',
     "version-a-list": b'{"version": [1], "documents": {}}',
 }
 
@@ -112,8 +115,21 @@ def test_concurrent_forced_builds_forget_nothing(tmp_path: Path) -> None:
     """Two builds of every bundled document into one folder at once; a third finds every one up to date."""
     documents = 2 * len(languages_of("esim-cancel"))  # handout and checklist
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "generator", "build", "esim-cancel", "--content", str(CONTENT), "--force", "-j", "2",
-               "-q", "-o", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "esim-cancel",
+        "--content",
+        str(CONTENT),
+        "--force",
+        "-j",
+        "2",
+        "-q",
+        "-o",
+        str(out),
+    ]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     for run in runs:
         stdout, stderr = run.communicate(timeout=300)

@@ -11,7 +11,9 @@ from generator.content.numerals import LATIN, localize_digits, numerals
 from generator.render.html_context import number_text
 
 
-@pytest.mark.parametrize("tag", ["fa", "fa-AF", "ar", "ar-EG", "ar-SA", "en", "pt-BR", "ru", "uk", "hi", "ne", "my", "bn"])
+@pytest.mark.parametrize(
+    "tag", ["fa", "fa-AF", "ar", "ar-EG", "ar-SA", "en", "pt-BR", "ru", "uk", "hi", "ne", "my", "bn"]
+)
 def test_numbering_system_is_cldrs_for_the_tag_as_written(tag: str) -> None:
     """``ar`` is CLDR's ``ar`` (its own default), not its likely region's ``ar_EG``; a system this module has no
     digits for (CLDR's Hindi default is latn, Nepali deva, Burmese mymr, Bengali beng) is used, never guessed."""

@@ -12,7 +12,10 @@ from generator.produce.outputs import output_path, write_atomic
 
 
 def test_output_path_layout(tmp_path: Path) -> None:
-    assert output_path(tmp_path, "esim-cancel", "zh-CN", "handout") == (tmp_path / "zh-CN" / "esim-cancel-handout.pdf").resolve()
+    assert (
+        output_path(tmp_path, "esim-cancel", "zh-CN", "handout")
+        == (tmp_path / "zh-CN" / "esim-cancel-handout.pdf").resolve()
+    )
 
 
 @pytest.mark.parametrize("guide, language", [

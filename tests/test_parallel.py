@@ -32,8 +32,38 @@ def _leftovers(folder: Path) -> list[str]:
 
 def test_parallel_build_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    one = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh", "-j", "1", "-o", str(serial))
-    two = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ar", "-l", "zh", "-j", "2", "-o", str(parallel))
+    one = run_cli(
+        "build",
+        "esim-cancel",
+        "--content",
+        str(CONTENT),
+        "-l",
+        "en",
+        "-l",
+        "ar",
+        "-l",
+        "zh",
+        "-j",
+        "1",
+        "-o",
+        str(serial),
+    )
+    two = run_cli(
+        "build",
+        "esim-cancel",
+        "--content",
+        str(CONTENT),
+        "-l",
+        "en",
+        "-l",
+        "ar",
+        "-l",
+        "zh",
+        "-j",
+        "2",
+        "-o",
+        str(parallel),
+    )
     assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
     assert "6 built, 0 up to date, 0 failed" in two.stdout
     assert {k: v[1] for k, v in _stamps(serial).items()} == {k: v[1] for k, v in _stamps(parallel).items()}
@@ -97,9 +127,27 @@ def _workers(pid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the workers")
 def test_real_sigkill_of_a_worker_process(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "esim-cancel", "--content", str(CONTENT), "-j", "2",
-                                "--paper", "a4", "--paper", "letter", "-o", str(out)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "esim-cancel",
+            "--content",
+            str(CONTENT),
+            "-j",
+            "2",
+            "--paper",
+            "a4",
+            "--paper",
+            "letter",
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while not out.joinpath(".guidegen-cache.json").exists() and not list(out.rglob("*.pdf")):
         assert time.monotonic() < deadline and process.poll() is None, "the build ended before a PDF appeared"
@@ -117,14 +165,19 @@ def test_real_sigkill_of_a_worker_process(tmp_path: Path) -> None:
     for path in out.rglob("*.pdf"):
         assert path.read_bytes().rstrip().endswith(b"%%EOF")
     # The next build makes only the missing document.
-    again = run_cli("build", "esim-cancel", "--content", str(CONTENT), "--paper", "a4", "--paper", "letter", "-o", str(out))
+    again = run_cli(
+        "build", "esim-cancel", "--content", str(CONTENT), "--paper", "a4", "--paper", "letter", "-o", str(out)
+    )
     assert again.exit_code == 0, again.output
     assert f"1 built, {documents - 1} up to date, 0 failed" in again.stdout
 
 
 def test_nothing_changed_rewrites_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out)).exit_code == 0
+    assert (
+        run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out)).exit_code
+        == 0
+    )
     before = _stamps(out)
     again = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "ko", "-o", str(out))
     assert again.exit_code == 0
@@ -155,13 +208,27 @@ def test_what_invalidates_a_document(tmp_path: Path, change: str, monkeypatch: p
     out = tmp_path / "out"
     templates = tmp_path / "templates"
     templates.mkdir()
-    base = ("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-f", "checklist", "--templates", str(templates),
-            "-o", str(out))
+    base = (
+        "build",
+        "esim-cancel",
+        "--content",
+        str(CONTENT),
+        "-l",
+        "en",
+        "-f",
+        "checklist",
+        "--templates",
+        str(templates),
+        "-o",
+        str(out),
+    )
     assert run_cli(*base).exit_code == 0
     pdf = out / "en" / "esim-cancel-checklist.pdf"
     extra: tuple[str, ...] = ()
     if change == "css":
-        (templates / "guide.css").write_text((CONTENT.parent / "templates" / "guide.css").read_text() + "\nh1{color:#333}\n")
+        (templates / "guide.css").write_text(
+            (CONTENT.parent / "templates" / "guide.css").read_text() + "\nh1{color:#333}\n"
+        )
     elif change == "param":
         extra = ("--param", "provider=Acme")
     elif change == "deleted":
@@ -193,8 +260,22 @@ def test_shards_together_make_the_whole_list_without_overlap(tmp_path: Path) -> 
 def test_shards_build_the_full_set(tmp_path: Path) -> None:
     out = tmp_path / "out"
     for k in (1, 2):
-        result = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-l", "en", "-l", "es", "-l", "vi", "--shard", f"{k}/2",
-                         "-o", str(out))
+        result = run_cli(
+            "build",
+            "esim-cancel",
+            "--content",
+            str(CONTENT),
+            "-l",
+            "en",
+            "-l",
+            "es",
+            "-l",
+            "vi",
+            "--shard",
+            f"{k}/2",
+            "-o",
+            str(out),
+        )
         assert result.exit_code == 0, result.output
         assert "3 built" in result.stdout
     assert len(list(out.rglob("*.pdf"))) == 6

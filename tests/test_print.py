@@ -41,7 +41,9 @@ def test_print_sends_the_built_pdf_to_cups(cups, tmp_path: Path, language: str, 
         # cups-pdf re-renders the job through PostScript and Ghostscript, which turns text into outlines:
         # compare the pages as slightly blurred images instead of their text. Glyphs drawn a little
         # differently stay close (about 0.15 of the ink); glyphs printed as boxes do not (about 0.5).
-        for number, (ours, theirs) in enumerate(zip(_pages(built, tmp_path / "built"), _pages(printed, tmp_path / "printed")), 1):
+        for number, (ours, theirs) in enumerate(
+            zip(_pages(built, tmp_path / "built"), _pages(printed, tmp_path / "printed"), strict=True), 1
+        ):
             assert abs(ours.width - theirs.width) <= 2 and abs(ours.height - theirs.height) <= 2
             theirs = theirs.resize(ours.size)  # A4 is 595.28 pt wide here, 595 after Ghostscript
             difference = _difference(ours, theirs)

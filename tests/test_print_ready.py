@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -170,7 +171,7 @@ def test_tagged_pdf_ua(built: Built, guide: str, language: str, format_: str) ->
     types = [kind for kind, _ in struct_elements(path)]
     headings = [int(kind[2:]) for kind in types if re.fullmatch(r"/H\d", kind)]
     assert headings[0] == 1 and headings.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(headings, headings[1:])), headings  # no skipped level
+    assert all(b - a <= 1 for a, b in itertools.pairwise(headings)), headings  # no skipped level
     assert "/L" in types and "/LI" in types and "/LBody" in types
 
 

@@ -31,7 +31,9 @@ def _provider(content: Path, name: str) -> None:
 
 
 def _build(content: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return run_cli("build", "esim-cancel", "--content", str(content), "-l", "zh-CN", "-f", "handout", "-o", str(out), *extra)
+    return run_cli(
+        "build", "esim-cancel", "--content", str(content), "-l", "zh-CN", "-f", "handout", "-o", str(out), *extra
+    )
 
 
 def _pdf(out: Path) -> Path:

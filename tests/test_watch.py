@@ -190,7 +190,7 @@ def test_watch_is_a_command_with_builds_options() -> None:
 
 # --- the real thing: a subprocess, a file watcher, an edit, Ctrl-C ------------------------------------------------
 
-def _reader(stream) -> "queue.Queue[str]":  # type: ignore[no-untyped-def]
+def _reader(stream) -> queue.Queue[str]:  # type: ignore[no-untyped-def]
     lines: queue.Queue[str] = queue.Queue()
 
     def read() -> None:
@@ -201,7 +201,7 @@ def _reader(stream) -> "queue.Queue[str]":  # type: ignore[no-untyped-def]
     return lines
 
 
-def _wait_for(lines: "queue.Queue[str]", pattern: str, seen: list[str], timeout: float = 60) -> str:
+def _wait_for(lines: queue.Queue[str], pattern: str, seen: list[str], timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

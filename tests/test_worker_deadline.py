@@ -19,7 +19,9 @@ def test_a_stopped_worker_costs_its_deadline_and_the_others_are_built(tmp_path: 
     from generator.produce.workers import WorkerPool
 
     settings = BuildSettings(content_dir=CONTENT, guides=("esim-cancel",), out_dir=tmp_path / "out", timeout=20.0)
-    jobs = [Job("esim-cancel", language, format_) for language in ("en", "fr", "es") for format_ in ("checklist", "handout")]
+    jobs = [
+        Job("esim-cancel", language, format_) for language in ("en", "fr", "es") for format_ in ("checklist", "handout")
+    ]
     pool = WorkerPool(settings, 2)
     stopped: list[Job] = []
 

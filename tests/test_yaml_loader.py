@@ -132,5 +132,7 @@ def test_mapping_expected_is_said_in_words(content_copy: Path) -> None:
 
 
 def test_text_read_as_a_key_is_explained(content_copy: Path) -> None:
-    stderr = _guide_error(content_copy, "              - 打开“账户管理”。", "              - Step 2: open the account page")
+    stderr = _guide_error(
+        content_copy, "              - 打开“账户管理”。", "              - Step 2: open the account page"
+    )
     assert "unknown key 'Step 2'; if this is text that contains ': ', put the whole text in quotes" in stderr

@@ -39,8 +39,17 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
     check_output_folder(output, content)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     hosts = allowed_hosts(host, extra_hosts)
-    app = create_app(DeskConfig(content, output, templates_for(templates_dir, content), load_brand_file(brand_file), paper,
-                                allowed_hosts=hosts, timeout=timeout))  # folders resolved there, once
+    app = create_app(
+        DeskConfig(
+            content,
+            output,
+            templates_for(templates_dir, content),
+            load_brand_file(brand_file),
+            paper,
+            allowed_hosts=hosts,
+            timeout=timeout,
+        )
+    )  # folders resolved there, once
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone on the network can open the desk page and print", err=True)
         if not extra_hosts:

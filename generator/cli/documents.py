@@ -103,8 +103,9 @@ def render(guide: str, content: Path, language: str | None, format_: str, paper:
     from generator.produce.progress import Reporter
     from generator.produce.single import DocumentRequest, render_document
 
-    options = print_variants((paper,), large_print=large_print, duplex=duplex, booklet=booklet, bleed=bleed, marks=marks,
-                             pdf_a=pdf_a)[0]
+    options = print_variants(
+        (paper,), large_print=large_print, duplex=duplex, booklet=booklet, bleed=bleed, marks=marks, pdf_a=pdf_a
+    )[0]
     request = DocumentRequest(content=content, guide=guide, language=language, format=format_, options=options,
                               params=parse_params(params), strict=strict, templates_dir=templates_dir,
                               brand=load_brand_file(brand_file))
@@ -138,14 +139,22 @@ def print_(guide: str, content: Path, language: str | None, format_: str, copies
     from generator.errors import display_path
 
     check_copies(copies, allow_many)  # before anything is built
-    options = print_variants((paper,), large_print=large_print, duplex=duplex, booklet=booklet, bleed=bleed, marks=marks,
-                             pdf_a=pdf_a)[0]
+    options = print_variants(
+        (paper,), large_print=large_print, duplex=duplex, booklet=booklet, bleed=bleed, marks=marks, pdf_a=pdf_a
+    )[0]
     request = DocumentRequest(content=content, guide=guide, language=language, format=format_, options=options,
                               templates_dir=templates_dir, brand=load_brand_file(brand_file))
     job, path, built = current_document(request, output)
     click.echo(f"{'built  ' if built else 'current'} {display_path(path)}")
-    sent = send_to_printer(path, copies=copies, printer=printer, paper=paper,
-                           sides=sides_for(job.options.duplex, job.options.booklet), title=f"{job.label}", allow_many=allow_many)
+    sent = send_to_printer(
+        path,
+        copies=copies,
+        printer=printer,
+        paper=paper,
+        sides=sides_for(job.options.duplex, job.options.booklet),
+        title=f"{job.label}",
+        allow_many=allow_many,
+    )
     click.echo(f"printing {copies} cop{'y' if copies == 1 else 'ies'} on {sent.printer}: job {sent.id}")
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import loaded_library, templates_for
+from generator.cli.options import Decorator, loaded_library, templates_for
 from generator.errors import GuidegenError, display_path
 
 
-def register(main: click.Group, content_option, templates_option) -> click.Group:  # type: ignore[no-untyped-def]
+def register(main: click.Group, content_option: Decorator, templates_option: Decorator) -> click.Group:
     """Attach the ``i18n`` group to the main command (options shared with it); the group, for ``review``'s
     commands (``cli/review_commands.py``)."""
 
@@ -164,6 +164,7 @@ def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str,
     from generator.i18n.catalogs import read_catalog
     from generator.i18n.todo import catalog_todos
     from generator.i18n.ui_strings import ui_catalog_paths
+    from generator.i18n.catalogs import string_ids
     from generator.i18n.workflow import ui_template
 
     from generator.content.messages import iter_messages
@@ -176,7 +177,7 @@ def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str,
     def wanted(tag: str) -> bool:
         return not languages or any(match_language(requested, [tag]) for requested in languages)
 
-    lines = []
+    lines: list[str] = []
     for source in library.guides.values():
         if guides and source.id not in guides:
             continue
@@ -185,8 +186,8 @@ def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str,
             if tag != source.guide.source_language and wanted(tag):
                 lines += map(str, catalog_todos(path, source.catalog(tag), strings))  # type: ignore[arg-type]
     templates = templates_for(templates_dir, content)
-    strings = [(m.id, None) for m in ui_template(templates.dirs) if m.id]
+    template_strings = [(msgid, None) for msgid in string_ids(ui_template(templates.dirs))]
     for tag, path in sorted(ui_catalog_paths(templates.catalog_dirs).items()):
         if wanted(tag):
-            lines += map(str, catalog_todos(path, read_catalog(path, tag), strings))
+            lines += map(str, catalog_todos(path, read_catalog(path, tag), template_strings))
     return lines

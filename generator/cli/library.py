@@ -14,7 +14,9 @@ from generator.errors import ContentError
 @click.command()
 @content_option
 @templates_option
-@click.option("--strict", is_flag=True, help="Plain-language hints (long sentences and lists, chained steps) are errors.")
+@click.option(
+    "--strict", is_flag=True, help="Plain-language hints (long sentences and lists, chained steps) are errors."
+)
 def check(content: Path, templates_dir: Path | None, strict: bool) -> None:
     """Validate all content and translations without writing PDFs; hint at plain language."""
     from generator.produce.checks import check_library

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator.errors import GuidegenError
 from generator.render.formats import DEFAULT_PAPER
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]  # a click option, shared by commands
 
 if TYPE_CHECKING:
     from generator.i18n.library import Library
@@ -29,7 +32,7 @@ templates_option = click.option(
     help="Folder of templates searched before the bundled ones (override any file by name).")
 
 
-def document_selection(command: "click.decorators.FC") -> "click.decorators.FC":
+def document_selection(command: click.decorators.FC) -> click.decorators.FC:
     """Which documents, and how strictly (build and watch): guides, languages, formats, papers, the output
     folder, parameters, --strict and --timeout."""
     from generator.render.formats import FORMATS, PAPERS
@@ -56,7 +59,7 @@ def document_selection(command: "click.decorators.FC") -> "click.decorators.FC":
     return command
 
 
-def print_options(command: "click.decorators.FC") -> "click.decorators.FC":
+def print_options(command: click.decorators.FC) -> click.decorators.FC:
     """The options that shape a document for print, shared by build, render and print."""
     for option in reversed([
         click.option("--large-print", is_flag=True, help="Body type 18 pt or more, larger headings, more spacing."),

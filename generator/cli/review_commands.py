@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.options import loaded_library
+from generator.cli.options import Decorator, loaded_library
 from generator.errors import GuidegenError, display_path
 from generator.render.formats import DEFAULT_PAPER, PAPERS
+
+if TYPE_CHECKING:
+    from generator.i18n.library import Library
 
 
 def _day(value: str | None) -> dt.date:
@@ -22,7 +26,7 @@ def _day(value: str | None) -> dt.date:
         raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint="--date") from None
 
 
-def register(i18n: click.Group, content_option, templates_option) -> None:  # type: ignore[no-untyped-def]
+def register(i18n: click.Group, content_option: Decorator, templates_option: Decorator) -> None:
     """Attach ``review`` and ``reviewed`` to the ``i18n`` group."""
     from generator.cli.options import templates_for
 
@@ -67,12 +71,23 @@ def register(i18n: click.Group, content_option, templates_option) -> None:  # ty
         from generator.produce.review_flow import record_review
 
         if all_strings == bool(ids):
-            raise click.UsageError("give either --all (with --except for strings not ticked) or --id for each ticked string")
+            raise click.UsageError(
+                "give either --all (with --except for strings not ticked) or --id for each ticked string"
+            )
         if excepted and not all_strings:
             raise click.UsageError("--except goes with --all")
         library = loaded_library(content)
-        done = record_review(library, templates_for(templates_dir, content), _language(library, language), guides,
-                             ids=ids, all_strings=all_strings, excepted=excepted, reviewer=reviewer, day=_day(date_text))
+        done = record_review(
+            library,
+            templates_for(templates_dir, content),
+            _language(library, language),
+            guides,
+            ids=ids,
+            all_strings=all_strings,
+            excepted=excepted,
+            reviewer=reviewer,
+            day=_day(date_text),
+        )
         for path, count in done.marked.items():
             click.echo(f"marked {count} string(s) reviewed in {display_path(path)}")
         for note in done.notes:
@@ -83,7 +98,7 @@ def register(i18n: click.Group, content_option, templates_option) -> None:  # ty
             sys.exit(1)
 
 
-def _language(library, requested: str) -> str:  # type: ignore[no-untyped-def]
+def _language(library: Library, requested: str) -> str:
     """The library's language that ``requested`` reaches (CLDR matching), or an error listing them."""
     from generator.content.languages import match_language
 

@@ -110,7 +110,7 @@ def _check_pixels(width: int, height: int) -> None:
 
 def _looks_like_svg(data: bytes) -> bool:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--")
+    return head.startswith((b"<?xml", b"<svg", b"<!--"))
 
 
 def _svg(data: bytes) -> ImageInfo:

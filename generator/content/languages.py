@@ -46,7 +46,7 @@ def maximize(tag: str) -> Subtags:
         raise GuidegenError(f"'{tag}': unknown language '{language}'")
     script = next((p.title() for p in parts[1:] if len(p) == 4), "")
     region = next((p.upper() for p in parts[1:] if len(p) in (2, 3)), "")
-    likely: dict[str, str] = get_global("likely_subtags")
+    likely = get_global("likely_subtags")
     for key in filter(None, [
         "_".join(filter(None, [language, script, region])) if script and region else "",
         f"{language}_{region}" if region else "",

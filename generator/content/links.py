@@ -28,8 +28,12 @@ ADDRESS = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*:(?://)?|www\.)[^\s<>()\[\]{}\"
 # Contact points written without a scheme: an email address, a bare domain (``name.example/help``, letters-only
 # top-level label of two or more, so ``e.g.`` and ``v1.2`` are not names), and a messaging handle.
 _EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[^\s@<>()\[\]{}\"']+\.[^\W\d_]{2,}\b")
-_BARE_DOMAIN = re.compile(r"(?i)(?<![\w@.-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:xn--[a-z0-9-]+|[^\W\d_]{2,})\b(?:/[^\s<>()\[\]{}\"']*)?")
-_HANDLE = re.compile(r"(?i)(?<![\w.@])@[a-z0-9_]{3,}|\b(?:tg|whatsapp|telegram|signal|viber|line)\s*(?:[:：]\s*@?|@)[a-z0-9_+]{3,}\b")
+_BARE_DOMAIN = re.compile(
+    r"(?i)(?<![\w@.-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:xn--[a-z0-9-]+|[^\W\d_]{2,})\b(?:/[^\s<>()\[\]{}\"']*)?"
+)
+_HANDLE = re.compile(
+    r"(?i)(?<![\w.@])@[a-z0-9_]{3,}|\b(?:tg|whatsapp|telegram|signal|viber|line)\s*(?:[:：]\s*@?|@)[a-z0-9_+]{3,}\b"
+)
 _URL_LIKE_SCHEMES = ("http", "https", "ftp", "javascript", "data", "file", "mailto", "tel", "sms", "vbscript")
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 

@@ -60,10 +60,20 @@ def _semantic_problems(guide: Guide, loaded: LoadedYaml, assets: Folder | None) 
     for message in iter_messages(guide):
         if message.context in seen:
             line = loaded.position(seen[message.context])[0]
-            problems.append(loaded.problem(message.path, f"{_field(message.path)}: id '{message.context}' is used twice (also line {line}); give one an explicit 'id'"))
+            problems.append(
+                loaded.problem(
+                    message.path,
+                    f"{_field(message.path)}: id '{message.context}' is used twice (also line {line}); "
+                    "give one an explicit 'id'",
+                )
+            )
         seen[message.context] = message.path
         for name in sorted(placeholders(message.source) - guide.params.keys()):
-            problems.append(loaded.problem(message.path, f"{_field(message.path)}: unknown parameter '{{{name}}}' (declare it under 'params')"))
+            problems.append(
+                loaded.problem(
+                    message.path, f"{_field(message.path)}: unknown parameter '{{{name}}}' (declare it under 'params')"
+                )
+            )
     problems.extend(_image_problems(guide, loaded, assets))
     problems.extend(_link_problems(guide, loaded))
     return problems
@@ -136,7 +146,9 @@ def problem_from(loaded: LoadedYaml, error: Any) -> Problem:
         elif " " in str(path[-1]):  # "- Step 1: open …" reads as a key "Step 1"
             message += "; if this is text that contains ': ', put the whole text in quotes"
     elif kind == "union_tag_not_found":
-        message = f"{field}: a block needs a 'type' (section, paragraph, list, procedure, alternatives, callout, image or qr)"
+        message = (
+            f"{field}: a block needs a 'type' (section, paragraph, list, procedure, alternatives, callout, image or qr)"
+        )
     elif kind == "union_tag_invalid":
         message = f"{field}: unknown block type '{error['ctx']['tag']}' (expected {error['ctx']['expected_tags']})"
     elif kind == "string_type" and error.get("input") is None:
@@ -152,9 +164,13 @@ def problem_from(loaded: LoadedYaml, error: Any) -> Problem:
     elif kind == "too_short" and isinstance(error.get("input"), list):
         message = f"{field}: needs at least {error['ctx']['min_length']} item(s)"
     elif kind == "too_long" and isinstance(error.get("input"), list):
-        message = f"{field}: has {error['ctx']['actual_length']} items; at most {error['ctx']['max_length']} are allowed"
+        message = (
+            f"{field}: has {error['ctx']['actual_length']} items; at most {error['ctx']['max_length']} are allowed"
+        )
     elif kind == "string_too_long":
-        message = f"{field}: text is {len(error['input']):,} characters; at most {error['ctx']['max_length']:,} are allowed"
+        message = (
+            f"{field}: text is {len(error['input']):,} characters; at most {error['ctx']['max_length']:,} are allowed"
+        )
     elif kind == "less_than_equal":
         message = f"{field}: is {error['input']}; at most {error['ctx']['le']} is allowed"
     elif kind == "greater_than_equal":

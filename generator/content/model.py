@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -33,7 +33,9 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 
 # Names Windows reserves for devices (also with any extension, in any case): a file named so cannot be made or
 # opened there, so an id that becomes a file name (guide, output) may not be one of them.
-RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+RESERVED_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
 
 
 def reserved_name(name: str) -> bool:
@@ -58,7 +60,9 @@ def _printable(text: str) -> str:
     return text
 
 
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(normalize_text), AfterValidator(_printable)]
+Text = Annotated[
+    str, StringConstraints(max_length=MAX_TEXT), AfterValidator(normalize_text), AfterValidator(_printable)
+]
 
 
 def _language_tag(tag: str) -> str:
@@ -175,7 +179,7 @@ class Section(Strict):
 
 
 Block = Annotated[
-    Union[Section, Paragraph, BulletList, Procedure, Alternatives, Callout, Image, QrCode],
+    Section | Paragraph | BulletList | Procedure | Alternatives | Callout | Image | QrCode,
     Field(discriminator="type"),
 ]
 Section.model_rebuild()
@@ -224,10 +228,21 @@ class Guide(Strict):
     id: FileId
     source_language: LanguageTag
     revision: dt.date
-    params: dict[Annotated[str, StringConstraints(pattern=PARAM_PATTERN)], Annotated[str, StringConstraints(min_length=1, max_length=200)]] = {}
+    params: dict[
+        Annotated[str, StringConstraints(pattern=PARAM_PATTERN)],
+        Annotated[str, StringConstraints(min_length=1, max_length=200)],
+    ] = {}
     # The only addresses the guide may print, link or encode: name → https URL, on these hosts.
-    official_hosts: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=253)]], Field(max_length=20)] = []
-    links: Annotated[dict[Annotated[str, StringConstraints(pattern=PARAM_PATTERN)], Annotated[str, StringConstraints(min_length=1, max_length=500)]], Field(max_length=MAX_ITEMS)] = {}
+    official_hosts: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=253)]], Field(max_length=20)
+    ] = []
+    links: Annotated[
+        dict[
+            Annotated[str, StringConstraints(pattern=PARAM_PATTERN)],
+            Annotated[str, StringConstraints(min_length=1, max_length=500)],
+        ],
+        Field(max_length=MAX_ITEMS),
+    ] = {}
     title: Text
     summary: Text
     blocks: Annotated[list[Block], Field(min_length=1, max_length=MAX_BLOCKS)]

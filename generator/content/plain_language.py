@@ -53,13 +53,15 @@ def _long_lists(guide: Guide, loaded: LoadedYaml) -> Iterator[Problem]:
     from generator.content.loader import iter_blocks
 
     found: list[tuple[tuple[str | int, ...], str, int]] = []
-    for path, block in iter_blocks(guide.blocks, Procedure):
-        found.append((path + ("steps",), "steps", len(block.steps)))
-    for path, block in iter_blocks(guide.blocks, BulletList):
-        found.append((path + ("items",), "items", len(block.items)))
-    for path, block in iter_blocks(guide.blocks, Alternatives):
-        found += [(path + ("options", i, "steps"), "steps", len(o.steps)) for i, o in enumerate(block.options)]
-    found += [(("checklist", "groups", i, "items"), "items", len(g.items)) for i, g in enumerate(guide.checklist.groups)]
+    for path, procedure in iter_blocks(guide.blocks, Procedure):
+        found.append((path + ("steps",), "steps", len(procedure.steps)))
+    for path, bullets in iter_blocks(guide.blocks, BulletList):
+        found.append((path + ("items",), "items", len(bullets.items)))
+    for path, choice in iter_blocks(guide.blocks, Alternatives):
+        found += [(path + ("options", i, "steps"), "steps", len(o.steps)) for i, o in enumerate(choice.options)]
+    found += [
+        (("checklist", "groups", i, "items"), "items", len(g.items)) for i, g in enumerate(guide.checklist.groups)
+    ]
     for path, what, count in found:
         if count > MAX_ENTRIES:
             yield loaded.problem(path, f"{count} {what} in one list; keep it to {MAX_ENTRIES} or fewer "
@@ -71,6 +73,7 @@ def _chained_steps(guide: Guide, loaded: LoadedYaml) -> Iterator[Problem]:
     if chained is None:
         return
     for message in iter_messages(guide):
-        if ".steps." in message.context and message.context.endswith(".text") and chained.search(message.source):
+        found = chained.search(message.source) if ".steps." in message.context else None
+        if found and message.context.endswith(".text"):
             yield loaded.problem(message.path, f"{message.context}: one instruction per step: this one chains two "
-                                               f"('{chained.search(message.source).group(0)}'); make it two steps")
+                                               f"('{found.group(0)}'); make it two steps")

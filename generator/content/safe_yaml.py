@@ -41,7 +41,7 @@ class _Loader(yaml.SafeLoader):
 
     yaml_implicit_resolvers: dict = {}
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _AnchorRefused(
@@ -153,7 +153,9 @@ def _quoted_example(line: str) -> str:
     return f'{key}: "{value}"' if key and value else 'text: "Note: like this"'
 
 
-def _convert(node: yaml.Node, path: Path_, positions: Positions, problems: list[Problem], shown: str, depth: int) -> Any:
+def _convert(
+    node: yaml.Node, path: Path_, positions: Positions, problems: list[Problem], shown: str, depth: int
+) -> Any:
     mark = node.start_mark
     positions.setdefault(path, (mark.line + 1, mark.column + 1))
 

@@ -84,7 +84,7 @@ def waitress_options() -> dict[str, Any]:
 
 
 class _DeskFlask(Flask):
-    def select_jinja_autoescape(self, filename: str) -> bool:
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
         return True  # every desk template (*.html.j2 is not on Flask's own list)
 
 
@@ -93,12 +93,25 @@ def create_app(config: DeskConfig) -> Flask:
     content_dir, out_dir = config.content_dir.resolve(), config.out_dir.resolve()  # once, whatever the cwd later
     template_dirs = [folder.resolve() for folder in config.templates.dirs]
     templates = Templates(template_dirs[:-1], content_dir)
-    settings = BuildSettings(content_dir=content_dir, guides=(), out_dir=out_dir, template_dirs=tuple(template_dirs[:-1]),
-                             timeout=config.timeout, brand=config.brand.path.resolve() if config.brand else None)
+    settings = BuildSettings(
+        content_dir=content_dir,
+        guides=(),
+        out_dir=out_dir,
+        template_dirs=tuple(template_dirs[:-1]),
+        timeout=config.timeout,
+        brand=config.brand.path.resolve() if config.brand else None,
+    )
     pool = RenderPool(settings, config.render_workers)
     web_templates = [folder / "web" for folder in template_dirs]
-    desk = DeskState(content_dir, out_dir, templates, OnDemand(content_dir, out_dir, templates, config.brand, pool=pool),
-                     web_templates, paper=config.paper, brand=config.brand)
+    desk = DeskState(
+        content_dir,
+        out_dir,
+        templates,
+        OnDemand(content_dir, out_dir, templates, config.brand, pool=pool),
+        web_templates,
+        paper=config.paper,
+        brand=config.brand,
+    )
     app = _DeskFlask(__name__, template_folder=str(web_templates[-1]), static_folder=None)
     app.jinja_loader.searchpath = [str(folder) for folder in web_templates]  # type: ignore[union-attr]
     app.secret_key = config.secret

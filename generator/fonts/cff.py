@@ -53,7 +53,7 @@ def _identity_charset(cff: bytes) -> bytes | None:
     top = _dict(data, *top_dicts[0])
     if _ROS not in top or _CHARSET not in top or _CHARSTRINGS not in top:
         return None
-    _, glyphs = _index(data, top[_CHARSTRINGS][0])
+    _, glyphs = _index(data, int(top[_CHARSTRINGS][0]))
     charset = int(top[_CHARSET][0])
     if len(glyphs) < 2 or charset < 4:
         return None

@@ -6,6 +6,8 @@ import io
 import re
 from pathlib import Path
 
+from collections.abc import Iterable
+
 from babel import UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
@@ -40,7 +42,9 @@ def read_catalog(path: Path, language: str, data: bytes | None = None, *, keep_o
         catalog = read_po(io.StringIO(text), locale=language.replace("-", "_"), abort_invalid=True,
                           ignore_obsolete=not keep_obsolete)
     except PoFileError as error:
-        raise ContentError([Problem(display_path(path), error.lineno + 1, 0, f"invalid PO file: {error.args[0].rsplit(' on ', 1)[0]}")]) from None
+        raise ContentError(
+            [Problem(display_path(path), error.lineno + 1, 0, f"invalid PO file: {error.args[0].rsplit(' on ', 1)[0]}")]
+        ) from None
     except (ValueError, UnicodeError, UnknownLocaleError) as error:
         raise ContentError([Problem(display_path(path), 0, 0, f"invalid PO file: {error}")]) from None
     if catalog.charset.lower().replace("-", "") != "utf8":
@@ -97,3 +101,8 @@ def shown_id(message: Message) -> str:
     if isinstance(message.id, (tuple, list)):
         return " / ".join(f"'{part}'" for part in message.id)
     return str(message.id)
+
+
+def string_ids(messages: Iterable[Message]) -> list[str]:
+    """The source texts of the entries with a plain string id: no header entry, no plural entry."""
+    return [message.id for message in messages if isinstance(message.id, str) and message.id]

@@ -10,7 +10,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from generator.content.messages import iter_messages
-from generator.i18n.catalogs import read_catalog
+from generator.i18n.catalogs import read_catalog, string_ids
 from generator.i18n.library import GuideSource
 from generator.i18n.reviewed import is_reviewed
 from generator.i18n.usability import Unusable, why_unusable
@@ -62,4 +62,4 @@ def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Com
     from generator.i18n.workflow import ui_template
 
     catalog = read_catalog(path, language)
-    return _count((message.id, catalog.get(message.id)) for message in ui_template(template_dirs) if message.id)
+    return _count((msgid, catalog.get(msgid)) for msgid in string_ids(ui_template(template_dirs)))

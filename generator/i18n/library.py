@@ -129,7 +129,11 @@ def _catalog_paths(folder: Path, problems: list[Problem]) -> dict[str, Path]:
         return paths
     for po in sorted(locales.glob("*.po")):
         if not is_valid_tag(po.stem):
-            problems.append(Problem(display_path(po), 0, 0, f"'{po.stem}' is not a language tag; name catalogs like en.po or zh-TW.po"))
+            problems.append(
+                Problem(
+                    display_path(po), 0, 0, f"'{po.stem}' is not a language tag; name catalogs like en.po or zh-TW.po"
+                )
+            )
             continue
         paths[po.stem] = po
     return paths

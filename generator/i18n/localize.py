@@ -21,7 +21,7 @@ class SourceText(str):
 
     language: str
 
-    def __new__(cls, text: str, language: str) -> "SourceText":
+    def __new__(cls, text: str, language: str) -> SourceText:
         instance = super().__new__(cls, text)
         instance.language = language
         return instance

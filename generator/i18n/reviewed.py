@@ -29,7 +29,9 @@ from babel.messages.catalog import Message
 from generator.i18n.usability import why_unusable
 
 PREFIX = "reviewed:"
-_MARK = re.compile(r"^reviewed:\s*(\d{4}-\d{2}-\d{2}),\s*source ([0-9a-f]{8}),\s*translation ([0-9a-f]{8})(?:,\s*(.*))?$")
+_MARK = re.compile(
+    r"^reviewed:\s*(\d{4}-\d{2}-\d{2}),\s*source ([0-9a-f]{8}),\s*translation ([0-9a-f]{8})(?:,\s*(.*))?$"
+)
 
 
 def short_hash(text: str) -> str:

@@ -38,7 +38,7 @@ def _header_fields(language: str | None = None) -> dict[str, str]:
 
 def _fixed_date(source: GuideSource | None = None) -> dt.datetime:
     day = source.guide.revision if source else dt.date(2026, 1, 1)
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 def guide_template(source: GuideSource) -> Catalog:
@@ -65,7 +65,9 @@ def ui_template(template_dirs: list[Path]) -> Catalog:
                 continue  # overridden by an earlier folder
             seen.add(name)
             with path.open("rb") as stream:
-                for lineno, message, comments, context in extract(babel_extract, stream, keywords={"_": None}):
+                # Jinja's extractor and Babel's annotations disagree on the callable's exact type, not on the data
+                for lineno, message, comments, context in extract(babel_extract, stream,  # type: ignore[arg-type]
+                                                                  keywords={"_": None}):
                     catalog.add(message, context=context, locations=[(name, lineno)], auto_comments=comments)
     return catalog
 
@@ -122,7 +124,7 @@ def merge(template: Catalog, old: Catalog, memory: Memory | None = None) -> tupl
                      **_header_fields(str(old.locale_identifier).replace("_", "-")))
     # The plural rule is the translators' (a newer CLDR may say otherwise): keep the catalog's own.
     merged.mime_headers = [("Plural-Forms", old.plural_forms)]
-    entries = [m for m in old if m.id]
+    entries = [m for m in old if isinstance(m.id, str) and m.id]  # a plural entry is never a guide's string
     exact = {(m.id, m.context): m for m in entries}
     by_text = {m.id: m for m in entries if m.string}
     by_context = {m.context: m for m in entries if m.context}
@@ -131,13 +133,13 @@ def merge(template: Catalog, old: Catalog, memory: Memory | None = None) -> tupl
     used: set[tuple[object, object]] = set()
     new = fuzzy = remembered = 0
     for message in template:
-        if not message.id:
+        if not isinstance(message.id, str) or not message.id:
             continue
         entry = merged.add(message.id, context=message.context, locations=message.locations,
                            auto_comments=message.auto_comments)
         previous = exact.get((message.id, message.context)) or by_text.get(message.id)
         changed = False
-        if previous is None:
+        if previous is None and message.context is not None:
             candidate = by_context.get(message.context)
             if candidate is not None and candidate.id not in template_texts and candidate.string:
                 previous, changed = candidate, True
@@ -155,11 +157,11 @@ def merge(template: Catalog, old: Catalog, memory: Memory | None = None) -> tupl
         entry.string = previous.string
         if changed or previous.fuzzy:
             entry.flags.add("fuzzy")
-            entry.previous_id = [previous.id] if changed else hint
+            entry.previous_id = [str(previous.id)] if changed else hint
         entry.user_comments = without_stale_marks(entry)  # a review holds only for the text that was read
     for previous in entries:
         if (previous.id, previous.context) not in used and previous.string:
-            key = (previous.id, previous.context) if previous.context else previous.id
+            key = (str(previous.id), previous.context) if previous.context else str(previous.id)
             merged.obsolete[key] = previous
     for key, previous in old.obsolete.items():  # obsolete before: kept until a translator deletes it
         if key not in merged.obsolete and (previous.id, previous.context) not in exact_template:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from generator.content import snapshot
 from generator.render.booklet import impose_booklet
@@ -39,7 +39,7 @@ from generator.i18n.ui_strings import load_ui_strings
 
 if TYPE_CHECKING:
     from generator.render.pdf import Layout
-    from generator.content.snapshot import DocumentInputs
+    from generator.content.snapshot import DocumentInputs, Folder
 
 ALSO_CLASS = "also-available"  # the handout's closing line naming the other languages (handout.html.j2)
 CHECKLIST_START_PT = 14.0  # the first size tried: most checklists fit at once
@@ -196,8 +196,10 @@ class Builder:
         result.ui_missing = list(ui.missing)
         result.warnings += self.renderer.warnings
         if self.strict and (result.fallbacks or result.ui_missing):
-            raise GuidegenError(f"{len(result.fallbacks) + len(result.ui_missing)} string(s) not translated (--strict): "
-                                + ", ".join([f.context for f in result.fallbacks] + result.ui_missing))
+            raise GuidegenError(
+                f"{len(result.fallbacks) + len(result.ui_missing)} string(s) not translated (--strict): "
+                + ", ".join([f.context for f in result.fallbacks] + result.ui_missing)
+            )
         check_on_page(layout, self._printed)
         result.pages = layout.pages
         data = self.renderer.write(layout, archival=job.options.pdf_a)
@@ -230,11 +232,11 @@ class Builder:
             if len(self._parses) >= _KEPT_PARSES:
                 self._parses.pop(next(iter(self._parses)))
             self._parses[key] = parse()
-        return self._parses[key]  # type: ignore[no-any-return]
+        return cast(T, self._parses[key])
 
     def _layout(self, rendered: RenderedHtml, inputs: DocumentInputs) -> Layout:
         self._printed = rendered.printed
-        folders = [inputs.assets] + ([self.brand.files()] if self.brand else [])
+        folders: list[Path | Folder] = [inputs.assets, *([self.brand.files()] if self.brand else [])]
         return self.renderer.layout(rendered.html, folders, rendered.resources, inputs.templates)
 
     def _fit_checklist(self, html: Callable[..., RenderedHtml], language: str, options: DocumentOptions,
@@ -279,7 +281,7 @@ class Builder:
                     break
             one_column: Fit | None = None
             for columns in (1, 2):
-                fit = largest_fitting(lambda size, c=columns, r=with_record: lay_out(size, c, r),
+                fit = largest_fitting(partial(_at_size, lay_out, columns, with_record),
                                       start, floor, top, columns, guide=one_column, more_columns_next=columns == 1)
                 if fit.size is None or fit.layout is None:
                     overflow = min(overflow, fit.overflow)
@@ -297,3 +299,9 @@ class Builder:
         raise GuidegenError(
             f"checklist does not fit on one page even at {floor:g} pt in two columns: "
             f"{overflow:.0%} of a page too much; shorten or remove items")
+
+
+def _at_size(lay_out: Callable[[float, int, Record | None], Layout], columns: int, record: Record | None,
+             size: float) -> Layout:
+    """``lay_out`` at ``size`` with the columns and record fixed (what the type-size search varies)."""
+    return lay_out(size, columns, record)

@@ -6,8 +6,8 @@ template-string catalogs included), the brand file and logo, the font files of
 its stacks, the options, ``SOURCE_DATE_EPOCH``, and the code and versions of
 guidegen, WeasyPrint and the PDF libraries under it. The files are hashed as
 read into a snapshot (``snapshot``), and a document is rendered from that same
-snapshot, so the key recorded is always the key of what was rendered. The manifest in the output folder maps each PDF to the
-key it was built from and to the size and mtime it was written with, so a PDF
+snapshot, so the key recorded is always the key of what was rendered. The manifest in the output folder maps
+each PDF to the key it was built from and to the size and mtime it was written with, so a PDF
 edited or deleted by hand is rebuilt too. Builds running at the same time into
 one folder merge their records under a lock; a damaged manifest is a warning
 and a full rebuild.

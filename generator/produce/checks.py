@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from generator.i18n.catalogs import read_catalog, shown_id
+from generator.i18n.catalogs import read_catalog, shown_id, string_ids
 from generator.i18n.completeness import completeness
 from generator.errors import ContentError, Problem, display_path
 from generator.i18n.library import GuideSource, Library
@@ -39,7 +39,7 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
             _check_terms(source, rules, report)
     from generator.i18n.workflow import ui_template
 
-    template_strings = [m.id for m in ui_template(templates.dirs) if m.id]
+    template_strings = string_ids(ui_template(templates.dirs))
     for language, path in ui_catalog_paths(templates.catalog_dirs).items():
         try:
             catalog = read_catalog(path, language)

@@ -94,7 +94,9 @@ def plan_jobs(library: Library, guide_ids: list[str], languages: list[str], form
             for requested in languages:
                 found = source.resolve_language(requested)
                 if found is None:
-                    errors.append(f"{guide_id}: no '{requested}' version; available: {describe_languages(source.languages)}")
+                    errors.append(
+                        f"{guide_id}: no '{requested}' version; available: {describe_languages(source.languages)}"
+                    )
                 elif found not in chosen:
                     chosen.append(found)
         jobs.extend(Job(guide_id, lang, fmt, options.for_format(fmt)) for lang in chosen for fmt in formats

@@ -113,8 +113,9 @@ class OnDemand:
             if self._builder is None:
                 from generator.produce.builder import Builder
 
-                self._builder = Builder(self.library, self.out_dir, self.templates, params=self.params, brand=self.brand,
-                                        timeout=0)
+                self._builder = Builder(
+                    self.library, self.out_dir, self.templates, params=self.params, brand=self.brand, timeout=0
+                )
             return self._builder.build(job)
 
     def card(self, paper: str) -> Path:

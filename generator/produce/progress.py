@@ -53,7 +53,7 @@ class Reporter:
         self.started = self.clock()
 
     @classmethod
-    def choose(cls, total: int, quiet: bool, verbose: bool, stream: IO[str] | None = None) -> "Reporter":
+    def choose(cls, total: int, quiet: bool, verbose: bool, stream: IO[str] | None = None) -> Reporter:
         if quiet:
             return cls(total, "quiet", stream)
         if verbose:

@@ -27,7 +27,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.produce.jobs import Job, JobResult
 
 if TYPE_CHECKING:
     from generator.i18n.library import Library
@@ -100,7 +99,7 @@ class CardOutcome:
     error: str = ""
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
+def worker_context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
     """How workers are started: forked from the warm fork server on Linux, spawned elsewhere."""
     if not forks_warm():
         return multiprocessing.get_context("spawn")

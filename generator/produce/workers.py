@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -101,7 +101,7 @@ class WorkerPool:
             remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)
         return JobResult(job, error=timed_out(self.deadline))
 
-    def _collect(self, worker: _Worker, ready: list[object]) -> JobResult | None:
+    def _collect(self, worker: _Worker, ready: Sequence[object]) -> JobResult | None:
         """The worker's result if it has one, or a failure if it died on its job."""
         assert worker.job is not None
         job = worker.job

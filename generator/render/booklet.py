@@ -34,6 +34,7 @@ def booklet_order(pages: int, right_to_left: bool = False) -> list[tuple[int | N
 def impose_booklet(pdf: bytes, paper: str, right_to_left: bool = False) -> tuple[bytes, int]:
     """The booklet as PDF bytes, and the number of sheets to print."""
     from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import DictionaryObject
 
     reader = PdfReader(io.BytesIO(pdf))
     sheet_height, sheet_width = PAPER_TABLE[paper].points  # the sheet lies landscape
@@ -50,11 +51,11 @@ def impose_booklet(pdf: bytes, paper: str, right_to_left: bool = False) -> tuple
             dx = x + (sheet_width / 2 - float(box.width)) / 2 - float(box.left)
             dy = (sheet_height - float(box.height)) / 2 - float(box.bottom)
             side.merge_transformed_page(page, Transformation().translate(dx, dy))
-    info = reader.metadata or {}
+    info: dict[str, object] = dict(reader.metadata or {})
     writer.add_metadata({key: info[key] for key in ("/Title", "/Creator", "/Producer", "/CreationDate", "/ModDate")
                          if key in info})
-    root = reader.trailer["/Root"]
-    if "/Lang" in root:
+    root = reader.trailer["/Root"].get_object()
+    if isinstance(root, DictionaryObject) and "/Lang" in root:
         from pypdf.generic import NameObject, TextStringObject
 
         writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))

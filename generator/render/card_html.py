@@ -74,10 +74,20 @@ def render_card(languages: list[str], templates: Templates, *, paper: str = "a4"
     tags = list(dict.fromkeys([UI_SOURCE_LANGUAGE, *languages]))
     context = {
         "entries": entries,
-        "doc": {"lang": UI_SOURCE_LANGUAGE, "dir": direction(UI_SOURCE_LANGUAGE), "title": title,
-                "paper": PAPER_TABLE[paper].css, "small_page": PAPER_TABLE[paper].small,
-                "columns": columns, "rows": rows, "row_mm": row_height_mm(paper, rows), "created": created, "generator": f"guidegen {__version__}",
-                "fonts": {tag: font_list(tag) for tag in tags}, "font_faces": []},
+        "doc": {
+            "lang": UI_SOURCE_LANGUAGE,
+            "dir": direction(UI_SOURCE_LANGUAGE),
+            "title": title,
+            "paper": PAPER_TABLE[paper].css,
+            "small_page": PAPER_TABLE[paper].small,
+            "columns": columns,
+            "rows": rows,
+            "row_mm": row_height_mm(paper, rows),
+            "created": created,
+            "generator": f"guidegen {__version__}",
+            "fonts": {tag: font_list(tag) for tag in tags},
+            "font_faces": [],
+        },
         "css_string": css_string,
         "_": ui,
     }

@@ -167,9 +167,9 @@ def document_timestamp(revision: dt.date) -> str:
     """Creation date for the PDF: SOURCE_DATE_EPOCH when set, else the guide's revision date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     else:
-        moment = dt.datetime.combine(revision, dt.time(), tzinfo=dt.timezone.utc)
+        moment = dt.datetime.combine(revision, dt.time(), tzinfo=dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -31,18 +31,18 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def _official(tokens: list, index: int, env: dict) -> str | None:  # type: ignore[type-arg]
+def _official(tokens: list, index: int, env: dict) -> str | None:
     """The URL of a ``[label](link:name)`` reference; None for anything else (printed as its label only)."""
     href = tokens[index].attrGet("href") or ""
     return env.get("links", {}).get(href.removeprefix("link:")) if href.startswith("link:") else None
 
 
-def _link_open(renderer: object, tokens: list, index: int, options: object, env: dict) -> str:  # type: ignore[type-arg]
+def _link_open(renderer: object, tokens: list, index: int, options: object, env: dict) -> str:
     url = _official(tokens, index, env)
     return f'<a href="{escape(url)}">' if url else ""
 
 
-def _link_close(renderer: object, tokens: list, index: int, options: object, env: dict) -> str:  # type: ignore[type-arg]
+def _link_close(renderer: object, tokens: list, index: int, options: object, env: dict) -> str:
     opening = next(i for i in range(index - 1, -1, -1) if tokens[i].type == "link_open")
     url = _official(tokens, opening, env)
     # On paper a link is only as good as the address printed beside it.
@@ -132,7 +132,9 @@ def render_inline(text: str, params: Mapping[str, str], *, keep_words: bool = Fa
     if isinstance(text, SourceText):
         # An untranslated string: marked with its own language, so it gets that
         # language's fonts and direction instead of printing as boxes.
-        html = f'<span class="untranslated" lang="{escape(text.language)}" dir="{direction(text.language)}">{html}</span>'
+        html = (
+            f'<span class="untranslated" lang="{escape(text.language)}" dir="{direction(text.language)}">{html}</span>'
+        )
     return Markup(html)
 
 

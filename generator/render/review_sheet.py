@@ -11,7 +11,7 @@ included, since that is what the reviewer signs for.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -49,7 +49,7 @@ def _fonts(language: str, subset: frozenset[str]) -> Markup:
     return Markup(", ".join(css_string(name) for name in names))
 
 
-def _text(language: str):  # type: ignore[no-untyped-def]
+def _text(language: str) -> Callable[[str], Markup]:
     """A Jinja filter: catalog text, escaped; Korean words kept whole on a line (see ``keep_hangul_words``)."""
     korean = maximize(language).script == "Kore"
 
@@ -87,7 +87,7 @@ def review_html(sections: Sequence[ReviewSection], language: str, templates: Tem
         "source_text": {tag: _text(tag) for tag in sources},
     }
 
-    def render(subset: frozenset[str], faces: list[object]) -> str:
+    def render(subset: frozenset[str], faces: Sequence[object]) -> str:
         context["fonts"] = {tag: _fonts(tag, subset) for tag in dict.fromkeys(languages)}
         context["font_faces"] = faces
         try:

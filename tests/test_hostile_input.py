@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -333,3 +334,71 @@ def test_interrupted_build_keeps_previous_pdf(tmp_path: Path) -> None:
             reader = PdfReader(out / name)
             assert reader.metadata["/CreationDate"].startswith("D:20231114"), name  # from SOURCE_DATE_EPOCH
             assert (out / name).read_bytes().rstrip().endswith(b"%%EOF")
+
+
+# --- bounded reads: only regular files, never more than the limit -------------------------------------------------
+
+_PEAK = ("import atexit, resource, sys\n"
+         "atexit.register(lambda: print('peak KiB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+         "file=sys.stderr))\nfrom generator.cli.main import main\nmain(sys.argv[1:])\n")
+
+
+def _guidegen(*args: str, timeout: float = 120) -> tuple[subprocess.CompletedProcess[str], int]:
+    """guidegen in a process of its own (a read that blocks forever fails at ``timeout``), and its peak memory
+    in KiB as the kernel counted it (one document: built in that process)."""
+    result = subprocess.run([sys.executable, "-c", _PEAK, *args], capture_output=True, text=True, cwd=ROOT,
+                            timeout=timeout)
+    peak = re.search(r"peak KiB (\d+)", result.stderr)
+    assert peak, result.stderr
+    return result, int(peak.group(1))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_or_a_device_in_the_content_folder_is_an_error_not_a_hang(content_copy: Path) -> None:
+    """A guide.yaml that is a FIFO (or a link to a device) is reported, not skipped; a catalog that is a FIFO
+    or /dev/zero is refused at once, never read."""
+    fifo_guide = content_copy / "fifo-guide"
+    fifo_guide.mkdir()
+    os.mkfifo(fifo_guide / "guide.yaml")
+    device_guide = content_copy / "device-guide"
+    device_guide.mkdir()
+    (device_guide / "guide.yaml").symlink_to("/dev/zero")
+    french = content_copy / "esim-cancel" / "locales" / "fr.po"
+    french.unlink()
+    french.symlink_to("/dev/zero")
+    spanish = content_copy / "esim-transfer" / "locales" / "es.po"
+    spanish.unlink()
+    os.mkfifo(spanish)
+    result, _ = _guidegen("check", "--content", str(content_copy), timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "fifo-guide/guide.yaml: file is a FIFO, not a regular file" in result.stderr
+    assert "device-guide/guide.yaml: file is a device, not a regular file" in result.stderr
+    assert "esim-cancel/locales/fr.po: file is a device, not a regular file" in result.stderr
+    assert "esim-transfer/locales/es.po: file is a FIFO, not a regular file" in result.stderr
+    assert "checked 5 guide(s)" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_huge_build_record_is_a_warning_and_a_rebuild(tmp_path: Path) -> None:
+    """A 3 GB build record (sparse: no disk used) is not read: one warning, the document built again."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".guidegen-cache.json").open("wb") as record:
+        record.truncate(3 * 1024**3)
+    result, peak_kib = _guidegen("build", "esim-cancel", "-l", "en", "-f", "checklist", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "is 3,221,225,472 bytes; the limit is" in result.stderr and "Traceback" not in result.stderr
+    assert "1 built" in result.stdout
+    assert peak_kib < 500 * 1024
+
+
+def test_an_unused_huge_file_in_assets_costs_no_memory(content_copy: Path, tmp_path: Path) -> None:
+    """Snapshots read an assets folder's files; one of 1.5 GB (sparse) is not read, and the build stays small."""
+    assets = content_copy / "esim-cancel" / "assets"
+    assets.mkdir(exist_ok=True)
+    with (assets / "huge.bin").open("wb") as huge:
+        huge.truncate(1536 * 1024**2)
+    result, peak_kib = _guidegen("build", "esim-cancel", "--content", str(content_copy), "-l", "en", "-f", "checklist",
+                                 "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert peak_kib < 500 * 1024, f"{peak_kib / 1024:.0f} MB"

@@ -12,6 +12,8 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.content.bounded import Refused, read_regular
+
 ASSETS_DIR = "assets"
 MAX_IMAGE_BYTES = 8_000_000
 MAX_SVG_BYTES = 1_000_000
@@ -55,8 +57,10 @@ def sniff_image(data: bytes) -> ImageInfo:
 
 def read_image(path: Path) -> tuple[bytes, ImageInfo]:
     """Read and check one image file."""
-    _check_size(path.stat().st_size)
-    data = path.read_bytes()
+    try:
+        data = read_regular(path, MAX_IMAGE_BYTES)
+    except Refused as refused:
+        raise AssetProblem(str(refused)) from None
     return data, check_image(data)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from generator.content.bounded import Refused, read_regular
 from generator.errors import ContentError, Problem, display_path
 
 MAX_FILE_BYTES = 1_000_000
@@ -79,10 +80,11 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES, data: bytes | None = 
     """
     shown = display_path(path)
     try:
-        size = path.stat().st_size if data is None else len(data)
-        if size > max_bytes:
-            raise ContentError([Problem(shown, 0, 0, f"file is {size:,} bytes; the limit is {max_bytes:,}")])
-        raw = path.read_bytes() if data is None else data
+        if data is not None and len(data) > max_bytes:
+            raise Refused(f"is {len(data):,} bytes; the limit is {max_bytes:,}")
+        raw = read_regular(path, max_bytes) if data is None else data
+    except Refused as refused:
+        raise ContentError([Problem(shown, 0, 0, f"file {refused}")]) from None
     except OSError as error:
         raise ContentError([Problem(shown, 0, 0, f"cannot read file: {error.strerror}")]) from None
     try:

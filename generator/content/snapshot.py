@@ -16,30 +16,46 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from generator.content.assets import ASSETS_DIR, AssetProblem
+from generator.content.bounded import Refused, read_regular
 from generator.errors import GuidegenError, display_path
 
 LOCALES_DIR = "locales"
 
 
-def read_folder(folder: Path) -> dict[str, bytes]:
+MAX_FOLDER_FILE_BYTES = 16_000_000  # one file of an assets or templates folder (images, fonts, stylesheets)
+MAX_FOLDER_BYTES = 64_000_000  # all of one folder's files together
+MAX_INPUT_BYTES = 2_000_000  # a guide.yaml or a catalog (their own limits are checked when they are parsed)
+
+
+def read_folder(folder: Path, refused: dict[str, str] | None = None) -> dict[str, bytes]:
     """Every file below ``folder`` (relative POSIX name → bytes); empty when it does not exist.
 
     Files that resolve outside the folder (symbolic links) are left out: nothing
-    may be served from there anyway.
+    may be served from there anyway. What is not a regular file, or is larger than
+    ``MAX_FOLDER_FILE_BYTES``, or would take the folder past ``MAX_FOLDER_BYTES``, is
+    not read: its name and the reason go to ``refused`` (a document that uses it says so).
     """
     files: dict[str, bytes] = {}
     if not folder.is_dir():
         return files
     root = folder.resolve()
+    total = 0
     for path in sorted(folder.rglob("*")):
         if "__pycache__" in path.parts:
             continue
+        name = path.relative_to(folder).as_posix()
         try:
-            if not path.is_file() or not path.resolve().is_relative_to(root):
+            if path.is_dir() or not path.resolve().is_relative_to(root):
                 continue
-            files[path.relative_to(folder).as_posix()] = path.read_bytes()
+            data = read_regular(path, min(MAX_FOLDER_FILE_BYTES, MAX_FOLDER_BYTES - total))
+        except Refused as reason:
+            if refused is not None:
+                refused[name] = str(reason)
+            continue
         except OSError:
             continue  # vanished or unreadable since it was listed: as if it were not there
+        files[name] = data
+        total += len(data)
     return files
 
 
@@ -52,11 +68,12 @@ def folder_digest(files: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def read_file(path: Path) -> bytes | None:
-    """A file's bytes, or None when it is missing or unreadable."""
+def read_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes | None:
+    """A regular file's bytes, or None when it is missing, unreadable, not a regular file or over ``limit``
+    (reading it again, to parse it, says which)."""
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_regular(path, limit)
+    except (OSError, Refused):
         return None
 
 
@@ -66,10 +83,12 @@ class Folder:
 
     root: Path  # resolved
     files: dict[str, bytes] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)  # files not read (a FIFO, too large…): why
 
     @classmethod
     def read(cls, folder: Path) -> Folder:
-        return cls(folder.resolve(), read_folder(folder))
+        refused: dict[str, str] = {}
+        return cls(folder.resolve(), read_folder(folder, refused), refused)
 
     @cached_property
     def digest(self) -> str:
@@ -80,7 +99,10 @@ class Folder:
         path = (self.root / name).resolve()
         if not path.is_relative_to(self.root):
             raise AssetProblem(f"leads outside the {ASSETS_DIR}/ folder")
-        if path.relative_to(self.root).as_posix() not in self.files:
+        name = path.relative_to(self.root).as_posix()
+        if name in self.refused:
+            raise AssetProblem(f"is not read: the file {self.refused[name]}")
+        if name not in self.files:
             raise AssetProblem(f"is not a file in {what}")
         return path
 

@@ -9,6 +9,7 @@ Layout::
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -91,7 +92,8 @@ class Library:
 def guide_folders(content_dir: Path) -> list[Path]:
     if not content_dir.is_dir():
         raise GuidegenError(f"content folder not found: {display_path(content_dir)}")
-    return sorted(p for p in content_dir.iterdir() if (p / GUIDE_FILE).is_file())
+    # Whatever is called guide.yaml, a FIFO or a folder too: loading it says what is wrong, never skips it.
+    return sorted(p for p in content_dir.iterdir() if p.is_dir() and os.path.lexists(p / GUIDE_FILE))
 
 
 def load_library(content_dir: Path, only: list[str] | None = None) -> Library:

@@ -9,6 +9,7 @@ translation is kept, marked fuzzy, with the previous source as a hint
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,9 @@ from babel.messages.pofile import unescape
 from jinja2.ext import babel_extract
 
 from generator import __version__
+from generator.content.bounded import Refused, read_regular
+from generator.content.snapshot import MAX_FOLDER_FILE_BYTES
+from generator.errors import GuidegenError, display_path
 from generator.content.languages import english_name
 from generator.i18n.library import GuideSource
 from generator.content.messages import iter_messages
@@ -64,7 +68,11 @@ def ui_template(template_dirs: list[Path]) -> Catalog:
             if name in seen:
                 continue  # overridden by an earlier folder
             seen.add(name)
-            with path.open("rb") as stream:
+            try:
+                data = read_regular(path, MAX_FOLDER_FILE_BYTES)
+            except Refused as refused:
+                raise GuidegenError(f"{display_path(path)}: the file {refused}") from None
+            with io.BytesIO(data) as stream:
                 # Jinja's extractor and Babel's annotations disagree on the callable's exact type, not on the data
                 for lineno, message, comments, context in extract(babel_extract, stream,  # type: ignore[arg-type]
                                                                   keywords={"_": None}):

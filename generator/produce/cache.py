@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__
+from generator.content.bounded import Refused, read_regular
 from generator.errors import GuidegenError
 from generator.fonts.fontconfig import FontconfigMissing, family_faces
 from generator.fonts.stacks import font_stack
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from generator.render.templates import Templates
 
 MANIFEST_NAME = ".guidegen-cache.json"
+MAX_MANIFEST_BYTES = 64_000_000  # about 200 bytes a document: far more documents than any library has
 _MANIFEST_VERSION = 1
 _PACKAGE = Path(__file__).resolve().parents[1]  # all of guidegen's code, every subpackage
 _LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow", "jinja2", "babel")
@@ -269,9 +271,11 @@ class Manifest:
         """The manifest on disk (its documents; its completeness answers go to ``self.complete``); empty when
         it is missing, with a warning when it is damaged."""
         try:
-            text = self.path.read_bytes().decode("utf-8")
+            text = read_regular(self.path, MAX_MANIFEST_BYTES).decode("utf-8")
         except FileNotFoundError:
             return {}
+        except Refused as refused:
+            return self._damaged(f"the file {refused}")
         except (OSError, UnicodeDecodeError) as error:
             return self._damaged(error.strerror if isinstance(error, OSError) and error.strerror else str(error))
         try:

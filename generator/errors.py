@@ -28,6 +28,10 @@ class GuidegenError(Exception):
     """An error caused by input or environment, reported as plain text."""
 
 
+class OutputError(GuidegenError):
+    """Writing a result failed (a full disk, a read-only folder): the environment's fault, worth trying again."""
+
+
 class ContentError(GuidegenError):
     """One or more problems found in content or translation files."""
 

@@ -472,3 +472,37 @@ def test_visitors_see_no_printer_matters_staff_do(app, monkeypatch: pytest.Monke
         staff = client.get(path + "?staff").data.decode()
         assert "Aucune imprimante n’est configurée." in staff and "Vue du personnel" in staff
         assert 'href="/fr/?staff"' in staff or 'href="/?staff"' in staff  # staff links keep the staff view
+
+
+def test_a_broken_catalog_hides_only_its_own_guide(content_copy: Path, tmp_path: Path) -> None:
+    """An unterminated string in one guide's es.po: the Spanish page lists the other guides (it answered 500)."""
+    from generator.desk.app import DeskConfig, create_app
+    from generator.render.templates import Templates
+
+    catalog = content_copy / "esim-cancel" / "locales" / "es.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr "unterminated\n', encoding="utf-8")
+    app = create_app(DeskConfig(content_copy, tmp_path / "out", Templates()))
+    try:
+        response = app.test_client().get("/es/")
+        page = response.data.decode()
+        assert response.status_code == 200, page
+        assert 'id="guide-esim-transfer"' in page and 'id="guide-number-safety"' in page
+        assert 'id="guide-esim-cancel"' not in page
+        assert str(content_copy) not in page
+    finally:
+        app.extensions["guidegen.pool"].close(wait=True)
+
+
+def test_temporary_page_images_left_by_a_killed_desk_are_swept_at_start(tmp_path: Path) -> None:
+    from generator.desk.app import DeskConfig, create_app
+    from generator.render.templates import Templates
+
+    folder = tmp_path / "out" / ".previews" / "en"
+    folder.mkdir(parents=True)
+    leftover = folder / ".esim-cancel-handout-1-2-60dpi-p1.4242.99.tmp.png"
+    leftover.write_bytes(b"\x89PNG half")
+    kept = folder / "esim-cancel-handout-1-2-60dpi-p1.png"
+    kept.write_bytes(b"\x89PNG whole")
+    app = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates()))
+    app.extensions["guidegen.pool"].close(wait=True)
+    assert not leftover.exists() and kept.exists()

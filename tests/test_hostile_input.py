@@ -402,3 +402,40 @@ def test_an_unused_huge_file_in_assets_costs_no_memory(content_copy: Path, tmp_p
                                  "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert peak_kib < 500 * 1024, f"{peak_kib / 1024:.0f} MB"
+
+
+def test_a_full_disk_is_not_remembered_but_a_content_failure_is(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The desk's documents: "No space left on device" is tried again at the next request (the disk may have been
+    freed); a document that fails for its content is not tried again until the content changes."""
+    from generator.errors import GuidegenError, OutputError
+    from generator.produce import builder
+    from generator.produce.jobs import Job
+    from generator.produce.ondemand import OnDemand
+    from generator.render.templates import Templates
+
+    real = builder.write_atomic
+    full = [True]
+
+    def write(path: Path, data: bytes) -> os.stat_result:
+        if full[0]:
+            raise OutputError(f"cannot write {path}: No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(builder, "write_atomic", write)
+    desk = OnDemand(CONTENT, tmp_path / "out", Templates())
+    job = Job("esim-cancel", "en", "checklist")
+    with pytest.raises(GuidegenError, match="No space left on device"):
+        desk.document(job)
+    full[0] = False  # space freed
+    path, result = desk.document(job)
+    assert result is not None and result.ok and path.is_file()
+
+    calls: list[Job] = []
+    monkeypatch.setattr(builder.Builder, "render", lambda self, inputs, job, result: calls.append(job) or
+                        (_ for _ in ()).throw(GuidegenError("the content is broken")))
+    broken = Job("esim-cancel", "fr", "checklist")
+    for _ in range(2):
+        with pytest.raises(GuidegenError, match="the content is broken"):
+            desk.document(broken)
+    assert calls == [broken]  # remembered: not laid out again

@@ -97,6 +97,7 @@ def test_unknown_printer_is_one_line(cups, tmp_path: Path) -> None:  # type: ign
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: cannot print:")
     assert "lpstat -p" in result.stderr
+    assert "lp: " in result.stderr and "/lp:" not in result.stderr  # no server path (the desk shows this text)
 
 
 def test_no_cups_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

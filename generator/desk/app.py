@@ -34,6 +34,7 @@ from werkzeug.exceptions import HTTPException
 
 from generator.desk.card_pages import card
 from generator.desk.live import live
+from generator.desk.previews import sweep_temporaries
 from generator.desk.staff import staff
 from generator.desk.state import EXTENSION, DeskState, current
 from generator.desk.visitor import visitor
@@ -102,6 +103,7 @@ def create_app(config: DeskConfig) -> Flask:
         brand=config.brand.path.resolve() if config.brand else None,
     )
     pool = RenderPool(settings, config.render_workers)
+    sweep_temporaries(out_dir)  # a desk killed while drawing a page left its temporary image
     web_templates = [folder / "web" for folder in template_dirs]
     desk = DeskState(
         content_dir,

@@ -37,6 +37,19 @@ def page_image(pdf: Path, out_dir: Path, page: int, dpi: int) -> Path:
     return target
 
 
+def sweep_temporaries(out_dir: Path) -> int:
+    """Remove the temporary images a desk killed mid-pdftoppm left behind (at start: none is being written);
+    how many."""
+    removed = 0
+    for leftover in (out_dir / PREVIEW_DIR).rglob(".*.tmp*"):
+        try:
+            leftover.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def _render(pdf: Path, folder: Path, pdf_stem: str, stem: str, page: int, dpi: int) -> None:
     temporary = folder / f".{stem}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:

@@ -42,7 +42,8 @@ def _run(args: list[str], timeout: float = _TIMEOUT) -> subprocess.CompletedProc
 
 def _cups_problem(stderr: str) -> str:
     """CUPS's own complaint in one line, with advice for the usual ones."""
-    text = " ".join(stderr.split()) or "unknown error"
+    # lp names itself by the path it was run from ("/usr/bin/lp: Error - …"): a desk page must not show it
+    text = re.sub(r"(?<!\S)/\S*/(lp|lpstat):", r"\1:", " ".join(stderr.split())) or "unknown error"
     lowered = text.lower()
     if "no default destination" in lowered:
         return "no printer given and no default printer set; choose one with --printer (lpstat -p lists them)"

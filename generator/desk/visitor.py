@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, g, request, send_file
 from generator.desk.card_pages import card_offered
 from generator.desk.live import Live, document_version, problems_of, problems_version, version_url
 from generator.desk.previews import page_image
-from generator.desk.state import current, folded, image_dpi, log, page_count, title, unavailable
+from generator.desk.state import current, folded, image_dpi, log, page_count, staff_view, title, unavailable
 from generator.content.languages import direction, native_name
 from generator.errors import GuidegenError
 from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE, ui_catalog_paths
@@ -33,10 +33,17 @@ def home() -> str:
 def language(tag: str) -> str:
     desk = current()
     language = desk.checked_language(tag)
-    guides = [{"id": source.id, "title": title(source, language)}
-              for source in desk.documents.library.guides.values() if language in source.languages]
+    guides, broken = [], []
+    for source in desk.documents.library.guides.values():
+        if language not in source.languages:
+            continue
+        try:
+            guides.append({"id": source.id, "title": title(source, language)})
+        except GuidegenError as error:  # a broken catalog hides its own guide, not the whole page
+            log.error("%s is not listed in %s: %s", source.id, language, error)
+            broken.append(source.id)
     return desk.page("language.html.j2", language, language_name=native_name(language), guides=guides,
-                     formats=FORMATS, printers=desk.printers())
+                     formats=FORMATS, printers=desk.printers(), broken=broken if staff_view() else [])
 
 
 @visitor.get("/<tag>/<guide>/<format_>.pdf")

@@ -22,7 +22,7 @@ from generator.produce.availability import also_available
 from generator.produce.cache import Fingerprints, fingerprint_options
 from generator.i18n.catalogs import read_catalog
 from generator.content.loader import load_guide
-from generator.errors import GuidegenError, display_path
+from generator.errors import GuidegenError, OutputError, display_path
 from generator.fonts.stacks import CJK_FLOOR_PT, LATIN_FLOOR_PT, is_cjk
 from generator.fonts.coverage import find_printed_gaps
 from generator.produce.fitting import Fit, largest_fitting
@@ -164,6 +164,8 @@ class Builder:
             written = write_atomic(path, data)
             result.path = path
             result.stamp = {"size": written.st_size, "mtime_ns": written.st_mtime_ns}
+        except OutputError as error:
+            result.error, result.transient = str(error), True
         except GuidegenError as error:
             result.error = str(error)
         result.seconds = time.perf_counter() - started

@@ -66,6 +66,7 @@ class JobResult:
     record_left_out: bool = False  # a checklist whose record found no room on its one page
     sheets: int = 0  # of an imposed booklet
     key: str = ""  # the cache key of the inputs it was rendered from (see snapshot, cache)
+    transient: bool = False  # failed for a reason outside the content (a full disk, a dead worker): try again
     stamp: dict[str, int] | None = None  # size and mtime_ns of the file as written
 
     @property

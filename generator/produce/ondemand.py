@@ -88,7 +88,8 @@ class OnDemand:
                 raise GuidegenError(known)
             result = self._build(job)
             if not result.ok:
-                self._remember_failure(key, f"{job.label}: {result.error}")
+                if not result.transient:  # a full disk or a dead worker is tried again next time
+                    self._remember_failure(key, f"{job.label}: {result.error}")
                 raise GuidegenError(f"{job.label}: {result.error}")
             with self._manifest:
                 manifest = Manifest(self.out_dir)  # read again: other documents may have been recorded meanwhile

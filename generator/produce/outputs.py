@@ -7,7 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from generator.errors import GuidegenError
+from generator.errors import GuidegenError, OutputError
 from generator.content.languages import is_valid_tag
 from generator.content.model import ID_PATTERN, reserved_name
 
@@ -55,7 +55,7 @@ def write_atomic(path: Path, data: bytes) -> os.stat_result:
         handle, temporary = tempfile.mkstemp(prefix=_temporary_prefix(path, os.getpid()), suffix=".tmp",
                                              dir=path.parent)
     except OSError as error:
-        raise GuidegenError(f"cannot write to {path.parent}: {error.strerror}") from None
+        raise OutputError(f"cannot write to {path.parent}: {error.strerror}") from None
     try:
         os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
@@ -71,7 +71,7 @@ def write_atomic(path: Path, data: bytes) -> os.stat_result:
         except OSError:
             pass
         if isinstance(error, OSError):
-            raise GuidegenError(f"cannot write {path}: {error.strerror}") from None
+            raise OutputError(f"cannot write {path}: {error.strerror}") from None
         raise
 
 

@@ -51,39 +51,39 @@ class RenderPool:
 
     def build(self, job: Job) -> JobResult:
         """Build ``job`` in a worker; a failure (time limit, crash) comes back as the result's error."""
-        answer, error = self._ask(job, job.output(self.settings.out_dir))
-        return JobResult(job, error=error) if answer is None else answer
+        answer, error, transient = self._ask(job, job.output(self.settings.out_dir))
+        return JobResult(job, error=error, transient=transient) if answer is None else answer
 
     def card(self, paper: str) -> Path:
         """The language card on ``paper``, laid out in a worker (built unless up to date)."""
         job = CardJob(paper)
         from generator.produce.card_build import card_path
 
-        answer, error = self._ask(job, card_path(self.settings.out_dir, paper))
+        answer, error, _ = self._ask(job, card_path(self.settings.out_dir, paper))
         if answer is None or answer.error or answer.path is None:
             raise GuidegenError(f"{job.label}: {error or (answer.error if answer else '')}")
         return answer.path
 
-    def _ask(self, job: Job | CardJob, output: Path) -> tuple[Any, str]:
-        """Send ``job`` to a worker and wait for its answer, at most until the deadline; (answer, "") or
-        (None, why there is none)."""
+    def _ask(self, job: Job | CardJob, output: Path) -> tuple[Any, str, bool]:
+        """Send ``job`` to a worker and wait for its answer, at most until the deadline: (answer, "", False), or
+        (None, why there is none, whether that may pass: a worker that died or could not be reached)."""
         worker = self._take()
         healthy = False
         try:
             worker.connection.send(job)
             if not worker.connection.poll(self.settings.deadline):
                 self._stop(worker, output)
-                return None, timed_out(self.settings.deadline or 0)
+                return None, timed_out(self.settings.deadline or 0), False
             try:
                 answer = worker.connection.recv()
             except (EOFError, OSError):
                 self._stop(worker, output)
-                return None, f"the worker process died while building it ({exit_reason(worker.process)})"
+                return None, f"the worker process died while building it ({exit_reason(worker.process)})", True
             healthy = True
-            return answer, ""
+            return answer, "", False
         except (BrokenPipeError, OSError):
             self._stop(worker, output)
-            return None, "the worker process could not be reached"
+            return None, "the worker process could not be reached", True
         finally:
             self._release(worker, healthy)
 

@@ -118,7 +118,8 @@ class WorkerPool:
             self.workers.remove(worker)
             worker.connection.close()
             remove_temporaries(job.output(self.settings.out_dir), worker.process.pid)
-            return JobResult(job, error=f"the worker process died while building it ({exit_reason(worker.process)})")
+            return JobResult(job, error=f"the worker process died while building it ({exit_reason(worker.process)})",
+                             transient=True)
         return None
 
     def _start(self) -> None:

@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 SYNC := $(UV) sync --locked --quiet --python $(BIN)/python
 
-.PHONY: build test bench lock python-version clean
+.PHONY: build test test-fast bench lock python-version clean
 
 build: python-version $(UV)
 	@$(PYTHON) scripts/system_deps.py build
@@ -27,9 +27,20 @@ build: python-version $(UV)
 test: python-version $(UV)
 	@$(PYTHON) scripts/system_deps.py test
 	$(SYNC) --extra test
+	@# Lint and types first: a regression fails in seconds, before the long part.
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy
 	@# -n auto: a test process per core (pytest-xdist); each test file stays on one process, so a
 	@# file's module fixtures are built once. PYTEST_ARGS="-n 0 ..." runs in this process alone.
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# The edit loop: lint, types, and the tests that render little (well under a minute on 2 cores).
+test-fast: python-version $(UV)
+	@$(PYTHON) scripts/system_deps.py test
+	$(SYNC) --extra test
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow" -q $(PYTEST_ARGS)
 
 bench: python-version $(UV)
 	@$(PYTHON) scripts/system_deps.py build

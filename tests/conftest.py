@@ -1,10 +1,11 @@
-"""Shared fixtures. Bundled PDFs are built once per test session."""
+"""Shared fixtures. The bundled PDFs are built once per run (one build for all xdist workers)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,11 +94,24 @@ class _chdir:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("build")
-    result = run_cli("build", "--content", str(CONTENT), "--output", str(out), cwd=ROOT)
-    assert result.exit_code == 0, result.output
-    return Built(out, result.output)
+def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Built:
+    """The bundled library, built once per run: the first xdist worker builds it under a lock in the folder
+    all workers of this run share; the others wait for it and read the same PDFs (nobody writes to them)."""
+    from filelock import FileLock
+
+    if worker_id == "master":  # not under xdist
+        out = tmp_path_factory.mktemp("build")
+        result = run_cli("build", "--content", str(CONTENT), "--output", str(out), cwd=ROOT)
+        assert result.exit_code == 0, result.output
+        return Built(out, result.output)
+    shared = tmp_path_factory.getbasetemp().parent
+    out, output = shared / "bundled-library", shared / "bundled-library.output"
+    with FileLock(str(shared / "bundled-library.lock")):
+        if not output.exists():
+            result = run_cli("build", "--content", str(CONTENT), "--output", str(out), cwd=ROOT)
+            assert result.exit_code == 0, result.output
+            output.write_text(result.output, encoding="utf-8")
+    return Built(out, output.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -229,3 +243,48 @@ def guidegen_with_worker_patch(patch: str, folder: Path) -> list[str]:
               "from generator.cli.main import main\nmain(sys.argv[1:])\n")
     path = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH", "")]))
     return ["env", f"PYTHONPATH={path}", sys.executable, "-c", script]
+
+
+class DeskServer:
+    """A desk app on waitress on a free loopback port, as ``guidegen serve`` runs it, stopped completely on exit:
+    its task threads, its connections, its loop thread and its pool's workers (none is left for later tests)."""
+
+    def __init__(self, app: Any):
+        from waitress import create_server
+
+        from generator.desk.app import waitress_options
+
+        self.app = app
+        self.sockets: dict[int, Any] = {}  # waitress's socket map: ours, so that every connection can be closed
+        self.server = create_server(app, host="127.0.0.1", port=0, map=self.sockets, **waitress_options())
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        return f"http://127.0.0.1:{self.server.effective_port}"
+
+    def __exit__(self, *exc: object) -> None:
+        from waitress import wasyncore
+
+        self.server.task_dispatcher.shutdown(timeout=5)
+        # Closed from the loop's own thread (through its trigger): the loop ends when its map is empty.
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.sockets))
+        self.thread.join(timeout=10)
+        pool = self.app.extensions.get("guidegen.pool")
+        if pool is not None:
+            pool.close(wait=True)
+        assert not self.thread.is_alive(), "the desk's loop did not stop"
+
+
+# The fast tier (make test-fast) leaves out what renders many documents, drives a browser or a print server, or
+# starts guidegen in processes of its own; what is left is the pure tests and a handful of renders.
+_SLOW_FIXTURES = {"built", "papers", "handouts", "variants", "card", "desk", "browser", "cups", "wheel", "served"}
+_SLOW_MODULES = {"test_parallel.py", "test_worker_model.py", "test_worker_deadline.py", "test_fuzz.py",
+                 "test_languages_pdfs.py", "test_glyph_coverage.py", "test_overflow.py", "test_images.py",
+                 "test_snapshot.py", "test_watch.py", "test_checklist_fit.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in _SLOW_MODULES or _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

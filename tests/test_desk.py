@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED_DOCUMENTS, BUNDLED_LANGUAGES, CONTENT, pdf_reader, pdftotext
+from conftest import BUNDLED_DOCUMENTS, BUNDLED_LANGUAGES, CONTENT, DeskServer, pdf_reader, pdftotext
 from generator.content.languages import native_name
 from cups_server import PRINTER
 
@@ -23,18 +23,11 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 @pytest.fixture(scope="module")
 def desk(cups, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The desk app on a free loopback port, printing to the test CUPS server."""
-    from waitress import create_server
-
     from generator.render.templates import Templates
-    from generator.desk.app import DeskConfig, create_app, waitress_options
+    from generator.desk.app import DeskConfig, create_app
 
-    app = create_app(DeskConfig(CONTENT, tmp_path_factory.mktemp("desk-build"), Templates()))
-    server = create_server(app, host="127.0.0.1", port=0, **waitress_options())
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    app.extensions["guidegen.pool"].close()
+    with DeskServer(create_app(DeskConfig(CONTENT, tmp_path_factory.mktemp("desk-build"), Templates()))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

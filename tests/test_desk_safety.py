@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT
+from conftest import CONTENT, DeskServer
 from cups_server import PRINTER
 from generator.errors import GuidegenError
 
@@ -306,28 +306,7 @@ def _make_doomed_guide(content: Path, items: int = 9) -> None:
     guide.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
 
 
-class _served:
-    """An app on waitress, on a free loopback port, as ``guidegen serve`` runs it."""
-
-    def __init__(self, app):  # type: ignore[no-untyped-def]
-        from waitress import create_server
-
-        from generator.desk.app import waitress_options
-
-        self.server = create_server(app, host="127.0.0.1", port=0, **waitress_options())
-
-    def __enter__(self) -> str:
-        threading.Thread(target=self._run, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.effective_port}"
-
-    def _run(self) -> None:
-        try:
-            self.server.run()
-        except OSError:
-            pass  # closed under its loop by __exit__
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.close()
+_served = DeskServer  # an app on waitress, as ``guidegen serve`` runs it, stopped completely on exit
 
 
 def _timed(url: str) -> tuple[int, float]:
@@ -506,3 +485,23 @@ def test_temporary_page_images_left_by_a_killed_desk_are_swept_at_start(tmp_path
     app = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates()))
     app.extensions["guidegen.pool"].close(wait=True)
     assert not leftover.exists() and kept.exists()
+
+
+def test_a_stopped_desk_leaves_no_thread_behind(tmp_path: Path) -> None:
+    """Serving and stopping a desk (with a request, and a kept-alive connection left open) ends every thread it
+    started: waitress's task threads and its loop (one test process once had 42 left over)."""
+    import http.client
+
+    from generator.desk.app import DeskConfig, create_app
+    from generator.render.templates import Templates
+
+    before = threading.active_count()
+    for _ in range(2):
+        with DeskServer(create_app(DeskConfig(CONTENT, tmp_path / "out", Templates()))) as url:
+            connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=10)
+            connection.request("GET", "/static/desk.css")  # kept alive: the server must close it
+            assert connection.getresponse().status == 200
+    deadline = time.monotonic() + 10
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() <= before, [t.name for t in threading.enumerate()]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,14 +109,10 @@ def test_a_broken_catalog_shows_its_errors_on_its_own_language_only(desk, conten
 
 @pytest.fixture
 def served(desk) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from waitress import create_server
+    from conftest import DeskServer
 
-    from generator.desk.app import waitress_options
-
-    server = create_server(desk, host="127.0.0.1", port=0, **waitress_options())
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with DeskServer(desk) as url:
+        yield url
 
 
 def test_the_preview_page_reloads_itself_in_a_browser(served: str, content_copy: Path) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -16,9 +16,6 @@ from generator.cli.options import (brand_option, document_selection, load_brand_
                                    print_variants, templates_option)
 from generator.render.formats import FORMATS
 
-if TYPE_CHECKING:
-    from watchfiles import Change
-    from watchfiles._rust_notify import RustNotify
 
 
 @click.command("watch")
@@ -35,8 +32,6 @@ def watch(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
     One line per document rebuilt; content errors as file:line:col lines, and the
     watch goes on. Ctrl-C stops it.
     """
-    import watchfiles
-
     from generator.produce.batch import BuildRequest
     from generator.produce.outputs import check_output_folder
     from generator.produce.watch import watch as run, watched_paths
@@ -48,38 +43,33 @@ def watch(guides: tuple[str, ...], content: Path, languages: tuple[str, ...], fo
                                       marks=marks, pdf_a=pdf_a)),
         params=parse_params(params), strict=strict, timeout=timeout, workers=1, templates_dir=templates_dir,
         brand=load_brand_file(brand_file))
-    with _stop_on_interrupt() as stopped, _watcher(watched_paths(request)) as notify:
-        run(request, _batches(notify, stopped, watchfiles.DefaultFilter(ignore_paths=[str(output.resolve())])),
-            stop=stopped.is_set)
+    with _stop_on_interrupt() as stopped:
+        run(request, _batches(watched_paths(request), output, stopped), stop=stopped.is_set)
     click.echo("stopped watching", err=True)
     sys.exit(0)
 
 
-@contextmanager
-def _watcher(paths: list[Path]) -> Iterator[RustNotify]:
-    """watchfiles' watcher, started at once: changes made during the first build are not lost.
+def _batches(paths: list[Path], output: Path, stopped: threading.Event) -> Iterator[set[Path]]:
+    """Batches of changed paths, grouped as watchfiles does (1.6 s at most, 50 ms of quiet), our own output
+    left out, until ``stopped`` is set.
 
-    (``watchfiles.watch`` would start it only when first asked for changes, after the first build.)
+    The watcher is started before this generator is first asked for a batch (before the first build), so
+    changes made during the first build are not lost: ``watchfiles.watch`` starts its watcher only when first
+    asked, so it is asked once here, and with ``yield_on_timeout`` that returns within ``rust_timeout``.
     """
-    from watchfiles._rust_notify import RustNotify  # watchfiles' documented Rust backend
+    import watchfiles
 
-    with RustNotify([str(path) for path in paths], False, False, 300, True, False) as notify:
-        yield notify
+    changes = watchfiles.watch(*paths, watch_filter=watchfiles.DefaultFilter(ignore_paths=[str(output.resolve())]),
+                               debounce=1600, step=50, stop_event=stopped, rust_timeout=500, yield_on_timeout=True,
+                               raise_interrupt=False)
+    first = next(changes, set())  # the watcher runs from here on
 
+    def batches() -> Iterator[set[Path]]:
+        for changed in itertools.chain([first], changes):
+            if changed:  # an empty set: rust_timeout passed with no change
+                yield {Path(path) for _, path in changed}
 
-def _batches(notify: RustNotify, stopped: threading.Event, keep: Callable[[Change, str], bool]) -> Iterator[set[Path]]:
-    """Batches of changed paths, as ``watchfiles.watch`` groups them (1.6 s at most, 50 ms of quiet)."""
-    from watchfiles import Change
-
-    while True:
-        raw = notify.watch(1600, 50, 5000, stopped)
-        if raw in ("stop", "signal"):
-            return
-        if raw == "timeout":
-            continue
-        changed = {Path(path) for change, path in raw if keep(Change(change), path)}
-        if changed:
-            yield changed
+    return batches()
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from conftest import (
     squeeze,
 )
 from generator.content.languages import direction, native_name
+from generator.render.engine_patches import page_box
 
 EXPECTED_FONTS = {
     # CJK fonts are cut to the document's characters before layout (generator/subsetting.py).
@@ -165,7 +166,7 @@ def _layout(language: str, format_: str):  # type: ignore[no-untyped-def]
 
 def _boxes(document, predicate):  # type: ignore[no-untyped-def]
     """Boxes of every page that satisfy ``predicate``, in document order."""
-    return [box for page in document.pages for box in _boxes_in(page._page_box, predicate)]
+    return [box for page in document.pages for box in _boxes_in(page_box(page), predicate)]
 
 
 def _marker_and_text_x(language: str) -> list[tuple[float, float]]:

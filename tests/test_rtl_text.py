@@ -1,4 +1,4 @@
-"""Text comes back out of the PDFs as it was written, right-to-left included (generator/render/rtl_text.py).
+"""Text comes back out of the PDFs as it was written, right-to-left included (generator/render/patch_rtl_text.py).
 
 The yardstick is poppler's ``pdftotext`` in its default reading order: what
 search, copy-paste (Evince, Okular) and many screen readers get.
@@ -76,16 +76,6 @@ def test_right_to_left_lines_come_back_in_logical_order(tmp_path: Path) -> None:
     assert len(pdf_words(pdf)) > 80 and not [word for word, _, _ in pdf_words(pdf) if " " in word.strip()]
 
 
-def test_patch_is_for_the_installed_weasyprint() -> None:
-    """The patch reaches into WeasyPrint's drawing: a new major version must be checked, then named here."""
-    import weasyprint
-
-    from generator.render import rtl_text
-
-    assert weasyprint.__version__.split(".")[0] == rtl_text.WEASYPRINT_MAJOR, (
-        f"WeasyPrint {weasyprint.__version__}: check generator/render/rtl_text.py against its draw/text.py")
-
-
 @pytest.mark.parametrize("runs, visual", [
     ([("abc", 0)], None),  # nothing right to left: drawn as before
     ([("سلام", 1)], "مالس"),
@@ -95,6 +85,6 @@ def test_patch_is_for_the_installed_weasyprint() -> None:
     ([("الإلغاء، ثم", 1)], "مث \u200f،ءاغلإلا"),
 ])
 def test_visual_line(runs: list[tuple[str, int]], visual: str | None) -> None:
-    from generator.render.rtl_text import visual_line
+    from generator.render.patch_rtl_text import visual_line
 
     assert visual_line(runs) == visual

@@ -25,14 +25,11 @@ def diagnose() -> Iterator[tuple[str, bool]]:
         except metadata.PackageNotFoundError:
             yield f"{package}: not installed (make build, or pip install the guidegen wheel)", False
     try:
+        from generator.render.engine_patches import pango_version
         from generator.render.pdf import import_weasyprint
 
-        weasyprint = import_weasyprint()
-        from weasyprint.text.ffi import pango
-
-        version = pango.pango_version()
-        yield f"Pango {version // 10000}.{version // 100 % 100}.{version % 100}", True
-        del weasyprint
+        import_weasyprint()
+        yield f"Pango {pango_version()}", True
     except Exception as error:  # noqa: BLE001 - a diagnosis must not crash
         yield f"WeasyPrint/Pango: {error}", False
     subsetter = ctypes.util.find_library("harfbuzz-subset")

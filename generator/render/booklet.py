@@ -58,18 +58,22 @@ def impose_booklet(pdf: bytes, paper: str, right_to_left: bool = False) -> tuple
     if isinstance(root, DictionaryObject) and "/Lang" in root:
         from pypdf.generic import NameObject, TextStringObject
 
-        writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
-    _fixed_id(writer, pdf)
+        writer.root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue(), len(sides) // 2
+    return _fixed_id(out.getvalue(), pdf), len(sides) // 2
 
 
-def _fixed_id(writer: object, source: bytes) -> None:
-    """A file identifier derived from the content, so the same handout gives the same booklet bytes."""
+def _fixed_id(data: bytes, source: bytes) -> bytes:
+    """The written booklet with a file identifier derived from its source, so the same handout gives the same
+    booklet bytes (pypdf writes a random one and has no public way to choose it). Same length: no offset moves."""
     import hashlib
+    import re
 
-    from pypdf.generic import ArrayObject, ByteStringObject
-
-    digest = ByteStringObject(hashlib.md5(source, usedforsecurity=False).digest())
-    writer._ID = ArrayObject([digest, digest])  # type: ignore[attr-defined]
+    digest = b"<" + hashlib.md5(source, usedforsecurity=False).hexdigest().encode() + b">"
+    trailer_id = re.compile(rb"/ID \[ <[0-9a-f]{32}> <[0-9a-f]{32}> \]")
+    found = list(trailer_id.finditer(data))
+    if len(found) != 1:
+        return data  # not the trailer pypdf writes today: left as written (test_booklet_bytes_are_reproducible)
+    start, end = found[0].span()
+    return data[:start] + b"/ID [ " + digest + b" " + digest + b" ]" + data[end:]

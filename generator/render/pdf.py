@@ -19,9 +19,9 @@ from urllib.parse import unquote, urlsplit
 from generator.content.assets import AssetProblem, check_image
 from generator.errors import GuidegenError
 from generator.content.snapshot import Folder, TemplateFiles
-from generator.render.rtl_text import install as install_rtl_text_fix
-from generator.render.stylesheets import install as install_stylesheet_cache
-from generator.render.tagging import install as install_tagging_fixes, mark_running_artifacts
+from generator.render import engine_patches
+from generator.render.engine_patches import page_box
+from generator.render.patch_tagging import mark_running_artifacts
 
 MAX_DATA_URL = 256_000
 # PDF/A-3u written by WeasyPrint carries pdfaid in its XMP; this adds that it is PDF/UA-1 too.
@@ -156,9 +156,7 @@ def import_weasyprint() -> Any:
         raise GuidegenError(
             f"WeasyPrint cannot load a system library ({error}); on Debian: "
             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0") from None
-    install_tagging_fixes()
-    install_rtl_text_fix()
-    install_stylesheet_cache()
+    engine_patches.install()  # refuses a WeasyPrint the patches were not written for
     return weasyprint
 
 
@@ -254,7 +252,7 @@ def _overflow(document: Any) -> float:
     """How much content runs past the first page, in pages (0 when it fits)."""
     over = 0.0
     for page in document.pages[1:]:
-        box = page._page_box
+        box = page_box(page)
         content_bottom = max((_content_bottom(child) for child in box.children
                               if type(child).__name__ != "MarginBox"), default=0.0)
         body_height = box.height  # the page's content box
@@ -267,7 +265,7 @@ def _room_pt(document: Any) -> tuple[float, float]:
     """The room between the end of the first page's content and its bottom margin, and the height of its
     content box, in points. The end is that of the last line or box in reading order, so in two columns it
     is the room left at the foot of the last column."""
-    box = document.pages[0]._page_box
+    box = page_box(document.pages[0])
     end = _end_of(box) or box.content_box_y()
     return max(0.0, box.content_box_y() + box.height - end) * 0.75, box.height * 0.75  # CSS px → pt
 
@@ -299,7 +297,7 @@ def only_on_last_page(layout: Layout, css_class: str) -> bool:
     (a closing line that spilled over onto a page of its own)."""
     if layout.pages < 2:
         return False
-    page = layout.document.pages[-1]._page_box
+    page = page_box(layout.document.pages[-1])
     texts: list[bool] = []  # per text box: inside such an element?
 
     def walk(box: Any, inside: bool) -> None:
@@ -327,7 +325,7 @@ def off_page(document: Any) -> list[str]:
     """
     found: list[str] = []
     for page in document.pages:
-        box = page._page_box
+        box = page_box(page)
         left, right = box.content_box_x(), box.content_box_x() + box.width
         page_left, page_right = box.position_x, box.position_x + box.margin_width()
         for child in box.children:

@@ -7,7 +7,9 @@ matcher and ``@page`` rules) does not depend on the document, so the
 ``CSS`` that WeasyPrint's ``find_stylesheets`` makes for a linked stylesheet
 is kept and given again to later documents that link the same URL with the
 same bytes (the bytes are the key: an edited template is parsed afresh, which
-a long-running ``serve`` or ``watch`` needs).
+a long-running ``serve`` or ``watch`` needs). WeasyPrint issue #618 (closed) asked
+for this; the answer was to pass a parsed ``CSS`` with ``stylesheets=``, which a
+template that links its own stylesheet cannot do.
 
 Only stylesheets whose parse has no effect outside the stylesheet are kept:
 none with ``@font-face``, ``@counter-style``, ``@color-profile`` (they register
@@ -25,13 +27,11 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
-WEASYPRINT_MAJOR = "70"  # the version whose internals this patches; on another, install() leaves WeasyPrint alone
 KEPT = 16  # parsed stylesheets kept per process (templates of several folders, edited versions)
 _NOT_KEPT = (b"@font-face", b"@counter-style", b"@color-profile", b"@import", b"@layer", b"url(")
 
 _installed = False
 _kept: OrderedDict[tuple[str, str, bytes], tuple[Any, list[logging.LogRecord]]] = OrderedDict()
-parses = 0  # stylesheets parsed by the patched path (for tests)
 
 
 def install() -> None:
@@ -39,11 +39,8 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import weasyprint
     from weasyprint import css as css_module
 
-    if weasyprint.__version__.split(".")[0] != WEASYPRINT_MAJOR:
-        return  # parsed per document, as WeasyPrint does; tests/test_stylesheets.py fails until checked
     original = css_module.CSS
 
     def kept_css(*args: Any, url: str | None = None, url_fetcher: Any = None, media_type: str = "print",
@@ -88,7 +85,6 @@ def _text(data: bytes) -> str | None:
 
 def _parse(original: Any, text: str, url: str, url_fetcher: Any, media_type: str,
            kwargs: dict[str, Any]) -> tuple[Any, list[logging.LogRecord]]:
-    global parses
     records: list[logging.LogRecord] = []
 
     class Keep(logging.Handler):
@@ -103,5 +99,4 @@ def _parse(original: Any, text: str, url: str, url_fetcher: Any, media_type: str
                          page_rules=[], layers=[], **kwargs)
     finally:
         logger.removeHandler(handler)
-    parses += 1
     return sheet, records

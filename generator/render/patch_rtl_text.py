@@ -33,7 +33,6 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-WEASYPRINT_MAJOR = "70"  # the version whose internals this patches; on another, install() leaves WeasyPrint alone
 RLM, LRM = "\u200f", "\u200e"
 _RTL = frozenset(("R", "AL"))
 _LTR = frozenset(("L", "EN", "AN"))
@@ -157,11 +156,8 @@ def install() -> None:
     if _installed:
         return
     import pydyf
-    import weasyprint
     from weasyprint.draw import text
 
-    if weasyprint.__version__.split(".")[0] != WEASYPRINT_MAJOR:
-        return  # drawn as WeasyPrint draws it; tests/test_rtl_text.py fails until the patch is checked
     original_line = text.draw_first_line
 
     def span(actual: str) -> list[Any]:

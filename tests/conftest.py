@@ -122,6 +122,22 @@ def content_copy(tmp_path: Path) -> Path:
     return target
 
 
+ONE_GUIDE = "esim-cancel"
+# Desk tests of anything but the "preparing" answer wait for their layouts as long as the desk's pool does
+# (DeskConfig(render_wait=…)); the desk itself answers "preparing" after 2 s (tests/test_desk_safety.py).
+PATIENT_RENDER_WAIT = 120.0
+
+
+@pytest.fixture
+def guide_copy(tmp_path: Path) -> Path:
+    """A writable content folder holding one bundled guide (esim-cancel), for tests about one guide:
+    ``check`` and ``build`` then load, validate and render a third of the library."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target, ignore=lambda folder, names: [
+        name for name in names if Path(folder) == CONTENT and (CONTENT / name).is_dir() and name != ONE_GUIDE])
+    return target
+
+
 def pdftotext(path: Path) -> str:
     """Text in content-stream order (``-raw``), which keeps justified lines in order."""
     return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
@@ -270,9 +286,10 @@ class DeskServer:
         # Closed from the loop's own thread (through its trigger): the loop ends when its map is empty.
         self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.sockets))
         self.thread.join(timeout=10)
-        pool = self.app.extensions.get("guidegen.pool")
-        if pool is not None:
-            pool.close(wait=True)
+        if "guidegen.pool" in self.app.extensions:
+            from generator.desk.app import close_desk
+
+            close_desk(self.app)
         assert not self.thread.is_alive(), "the desk's loop did not stop"
 
 
@@ -282,9 +299,42 @@ _SLOW_FIXTURES = {"built", "papers", "handouts", "variants", "card", "desk", "br
 _SLOW_MODULES = {"test_parallel.py", "test_worker_model.py", "test_worker_deadline.py", "test_fuzz.py",
                  "test_languages_pdfs.py", "test_glyph_coverage.py", "test_overflow.py", "test_images.py",
                  "test_snapshot.py", "test_watch.py", "test_checklist_fit.py"}
+# Tests that each take seconds (several builds or checks of a copied library, a document past its time limit,
+# many damaged manifests), measured with --durations; the fast tier keeps the quick ones of the same files.
+_SLOW_TESTS = {
+    "test_authoring.py": {"test_new_guide_checks_and_builds", "test_title_never_ends_on_a_lone_word_or_character"},
+    "test_broken_content.py": {"test_broken_yaml_names_file_and_line",
+                               "test_missing_translation_falls_back_and_is_reported"},
+    "test_checklist_record.py": {"test_guide_without_record_still_builds",
+                                 "test_type_grows_when_there_is_room_and_never_below_the_floor"},
+    "test_desk.py": {"test_only_what_guidegen_builds_is_served", "test_page_image_is_the_page_at_preview_resolution",
+                     "test_persian_pages_are_counted_in_persian_digits"},
+    "test_desk_safety.py": {"test_a_slow_document_is_preparing_within_the_bound_and_stalls_no_one",
+                            "test_a_cold_desk_under_many_page_images_answers_its_home_page",
+                            "test_serve_with_relative_folders_loads_every_image",
+                            "test_a_hanging_lpstat_does_not_hold_up_pages"},
+    "test_hostile_input.py": {"test_interrupted_build_keeps_previous_pdf",
+                              "test_runaway_render_is_stopped_and_others_go_on",
+                              "test_po_with_broken_header_or_plural_formula",
+                              "test_markup_in_content_prints_literally"},
+    "test_i18n_workflow.py": {"test_a_translation_may_not_add_a_contact_point",
+                              "test_bidi_override_in_a_translation_is_refused_and_isolates_are_not",
+                              "test_update_marks_changed_fuzzy_and_removed_obsolete"},
+    "test_install.py": {"test_i18n_commands_never_write_into_the_tool"},
+    "test_links.py": {"test_qr_code_payload_is_exactly_the_official_url", "test_qr_code_alt_text_names_the_address",
+                      "test_bad_official_links_are_refused", "test_text_may_only_link_to_official_links"},
+    "test_manifest.py": {"test_concurrent_forced_builds_forget_nothing",
+                         "test_damaged_manifest_is_a_warning_and_a_full_rebuild", "test_manifest_that_is_a_directory"},
+    "test_review.py": {"test_arabic_sheet_sets_translations_right_to_left",
+                       "test_reviewed_mark_is_recorded_and_lapses_when_source_or_translation_change",
+                       "test_glossary_warns_on_a_wrong_term_only",
+                       "test_review_sheet_shows_every_string_beside_its_source"},
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.path.name in _SLOW_MODULES or _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        name = getattr(item, "originalname", item.name)
+        if (item.path.name in _SLOW_MODULES or _SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or name in _SLOW_TESTS.get(item.path.name, ())):
             item.add_marker(pytest.mark.slow)

@@ -107,3 +107,16 @@ def test_no_import_cycles_not_even_through_imports_inside_functions() -> None:
                     seen.add(following)
                     stack.append((following, [*trail, following]))
     assert cycles == []
+
+
+def test_every_test_the_fast_tier_leaves_out_exists() -> None:
+    """A renamed test must not slip into ``make test-fast`` unnoticed because its old name is still listed."""
+    from conftest import _SLOW_MODULES, _SLOW_TESTS
+
+    tests = ROOT / "tests"
+    missing = [module for module in _SLOW_MODULES if not (tests / module).is_file()]
+    for module, names in _SLOW_TESTS.items():
+        defined = {node.name for node in ast.walk(ast.parse((tests / module).read_text(encoding="utf-8")))
+                   if isinstance(node, ast.FunctionDef)}
+        missing += [f"{module}::{name}" for name in sorted(names - defined)]
+    assert missing == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, ROOT, Built, pdf_reader, pdftotext, run_cli, squeeze, struct_langs
+from conftest import CONTENT, PATIENT_RENDER_WAIT, ROOT, Built, pdf_reader, pdftotext, run_cli, squeeze, struct_langs
 from cups_server import PRINTER
 from generator.content.languages import english_name, native_name
 
@@ -164,27 +164,27 @@ def test_a_handout_lists_the_other_complete_languages(built: Built) -> None:
     assert {"ar", "ko", "zh-TW"} <= set(marked)  # each name in its own language
 
 
-def test_an_incomplete_language_is_on_neither_the_handouts_nor_the_card(content_copy: Path, tmp_path: Path) -> None:
-    for catalog in content_copy.glob("*/locales/fr.po"):  # French incomplete in every guide
+def test_an_incomplete_language_is_on_neither_the_handouts_nor_the_card(guide_copy: Path, tmp_path: Path) -> None:
+    for catalog in guide_copy.glob("*/locales/fr.po"):  # French incomplete in every guide
         text = catalog.read_text(encoding="utf-8")
         emptied = re.sub(r'(msgctxt "[^"]*"\nmsgid "[^"]*"\n)msgstr "[^"]*"', r'\1msgstr ""', text, count=1)
         assert emptied != text
         catalog.write_text(emptied, encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli(
-        "build", "esim-cancel", "-l", "es", "-f", "handout", "--content", str(content_copy), "-o", str(out)
+        "build", "esim-cancel", "-l", "es", "-f", "handout", "--content", str(guide_copy), "-o", str(out)
     )
     assert result.exit_code == 0, result.output
     line = _also_line(out / "es" / "esim-cancel-handout.pdf", "También disponible en:")
     assert native_name("fr") not in line and native_name("en") in line and native_name("es") not in line
-    result = run_cli("card", "--content", str(content_copy), "-o", str(out))
+    result = run_cli("card", "--content", str(guide_copy), "-o", str(out))
     assert result.exit_code == 0, result.output
     text = squeeze(pdftotext(out / "language-card.pdf"))
     assert squeeze(native_name("fr")) not in text and squeeze(native_name("es")) in text
 
 
 def test_a_build_with_nothing_to_do_reads_no_catalog_yet_sees_one_become_incomplete(
-        content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        guide_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Which languages a guide is complete in is kept in the build record, under a hash of the guide, the catalog,
     the fonts and the code: an up-to-date handout is known to be up to date without reading every catalog."""
     import json
@@ -192,9 +192,9 @@ def test_a_build_with_nothing_to_do_reads_no_catalog_yet_sees_one_become_incompl
     from generator.i18n import library
 
     out = tmp_path / "out"
-    build = ("build", "esim-cancel", "-l", "es", "-f", "handout", "--content", str(content_copy), "-o", str(out))
+    build = ("build", "esim-cancel", "-l", "es", "-f", "handout", "--content", str(guide_copy), "-o", str(out))
     assert run_cli(*build).exit_code == 0
-    assert len(json.loads((out / ".guidegen-cache.json").read_text())["complete"]) == len(_languages(content_copy))
+    assert len(json.loads((out / ".guidegen-cache.json").read_text())["complete"]) == len(_languages(guide_copy))
     reads: list[str] = []
     original = library.read_catalog
     monkeypatch.setattr(
@@ -202,7 +202,7 @@ def test_a_build_with_nothing_to_do_reads_no_catalog_yet_sees_one_become_incompl
     )
     again = run_cli(*build)
     assert "0 built, 1 up to date" in again.stdout and reads == []
-    catalog = content_copy / "esim-cancel" / "locales" / "fr.po"
+    catalog = guide_copy / "esim-cancel" / "locales" / "fr.po"
     text = catalog.read_text(encoding="utf-8")
     catalog.write_text(re.sub(r'(msgctxt "[^"]*"\nmsgid "[^"]*"\n)msgstr "[^"]*"', r'\1msgstr ""', text, count=1),
                        encoding="utf-8")
@@ -224,7 +224,7 @@ def app(tmp_path: Path):  # type: ignore[no-untyped-def]
     from generator.desk.app import DeskConfig, create_app
     from generator.render.templates import Templates
 
-    app = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates()))
+    app = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates(), render_wait=PATIENT_RENDER_WAIT))
     yield app
     app.extensions["guidegen.pool"].close()
 

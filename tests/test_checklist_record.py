@@ -193,12 +193,12 @@ def _with_checklist(content: Path, groups: int, items: int, record: bool) -> Non
 
 
 @pytest.mark.parametrize("record", [False, True])
-def test_type_grows_when_there_is_room_and_never_below_the_floor(content_copy: Path, tmp_path: Path,
+def test_type_grows_when_there_is_room_and_never_below_the_floor(guide_copy: Path, tmp_path: Path,
                                                                  record: bool) -> None:
     sizes = {}
     for name, groups, items in (("short", 1, 3), ("long", 2, 8)):
         content = tmp_path / name
-        shutil.copytree(content_copy, content)
+        shutil.copytree(guide_copy, content)
         _with_checklist(content, groups, items, record)
         result = run_cli("build", "--content", str(content), "-l", "zh-CN", "-f", "checklist", "--paper", "a5",
                          "-o", str(tmp_path / f"out-{name}"))
@@ -214,11 +214,11 @@ def test_type_grows_when_there_is_room_and_never_below_the_floor(content_copy: P
     assert sizes["short"] <= 18
 
 
-def test_guide_without_record_still_builds(content_copy: Path, tmp_path: Path) -> None:
-    guide = content_copy / GUIDE
+def test_guide_without_record_still_builds(guide_copy: Path, tmp_path: Path) -> None:
+    guide = guide_copy / GUIDE
     source = guide.read_text(encoding="utf-8")
     guide.write_text(source[:source.index("  record:")], encoding="utf-8")
-    result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-l", "en", "-f", "checklist",
+    result = run_cli("build", "--content", str(guide_copy), "-l", "zh-CN", "-l", "en", "-f", "checklist",
                      "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert "without its record" not in result.output and "warning" not in result.output
@@ -236,9 +236,9 @@ def test_guide_without_record_still_builds(content_copy: Path, tmp_path: Path) -
     (("      - id: confirmed", "      - id: sent"), ":5: checklist.record.fields: two fields have the id 'sent'"),
     (("    title: 我的记录", "    titel: 我的记录"), ":5: checklist.record.titel: unknown key 'titel'"),
 ])
-def test_broken_record_names_file_line_and_field(content_copy: Path, tmp_path: Path, change: tuple[str, str],
+def test_broken_record_names_file_line_and_field(guide_copy: Path, tmp_path: Path, change: tuple[str, str],
                                                  message: str) -> None:
-    guide = content_copy / GUIDE
+    guide = guide_copy / GUIDE
     source = guide.read_text(encoding="utf-8")
     assert change[0] in source
     guide.write_text(source.replace(change[0], change[1]), encoding="utf-8")
@@ -247,7 +247,7 @@ def test_broken_record_names_file_line_and_field(content_copy: Path, tmp_path: P
     if "two fields" in message:  # reported where the list starts
         line = next(i for i, text in enumerate(guide.read_text(encoding="utf-8").splitlines(), 1)
                     if text == "    fields:")
-    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "-l", "en", "-f", "checklist",
+    result = run_cli("build", "esim-cancel", "--content", str(guide_copy), "-l", "en", "-f", "checklist",
                      "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert f"esim-cancel/guide.yaml:{line}{message}" in result.stderr, result.stderr
@@ -255,10 +255,10 @@ def test_broken_record_names_file_line_and_field(content_copy: Path, tmp_path: P
     assert not any((tmp_path / "out").rglob("*.pdf"))
 
 
-def test_record_strings_are_extracted_with_stable_ids(content_copy: Path) -> None:
-    result = run_cli("i18n", "extract", "--content", str(content_copy))
+def test_record_strings_are_extracted_with_stable_ids(guide_copy: Path) -> None:
+    result = run_cli("i18n", "extract", "--content", str(guide_copy))
     assert result.exit_code == 0, result.output
-    with open(content_copy / "esim-cancel" / "locales" / "messages.pot", "rb") as pot:
+    with open(guide_copy / "esim-cancel" / "locales" / "messages.pot", "rb") as pot:
         contexts = {message.context: message.id for message in read_po(pot) if message.id}
     assert contexts["checklist.record.title"] == "我的记录"
     assert contexts["checklist.record.fields.sent.label"] == "提交申请的日期"

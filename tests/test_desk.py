@@ -7,12 +7,14 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import BUNDLED_DOCUMENTS, BUNDLED_LANGUAGES, CONTENT, DeskServer, pdf_reader, pdftotext
+from conftest import (BUNDLED_DOCUMENTS, BUNDLED_LANGUAGES, CONTENT, PATIENT_RENDER_WAIT, DeskServer, pdf_reader,
+                      pdftotext)
 from generator.content.languages import native_name
 from cups_server import PRINTER
 
@@ -110,14 +112,16 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     assert browser.find_element(By.CSS_SELECTOR, "header .service").text == "أدلة مطبوعة"
     thumbnails = browser.find_elements(By.CSS_SELECTOR, ".thumb img")
     documents = 2 * sum(1 for _, language in BUNDLED_DOCUMENTS if language == "ar")  # handout and checklist
-    assert len(thumbnails) == documents and all(_loaded(browser, t) for t in thumbnails)
+    assert len(thumbnails) == documents
+    _until(lambda: all(_loaded(browser, t) for t in thumbnails))  # those still being made are asked for again
     browser.save_screenshot(str(screenshots / "2-arabic.png"))
     assert not browser.find_elements(By.CSS_SELECTOR, "form.print, .no-printer")  # printing is for staff
     _assert_accessible(browser)
 
     browser.find_element(By.CSS_SELECTOR, 'a[href="/ar/esim-cancel/checklist/"]').click()
-    pages = browser.find_elements(By.CSS_SELECTOR, ".pages img")
-    assert len(pages) == 1 and browser.execute_script("return arguments[0].naturalWidth", pages[0]) > 300
+    pages = _until(lambda: browser.find_elements(By.CSS_SELECTOR, ".pages img"))  # "preparing" comes back by itself
+    assert len(pages) == 1
+    _until(lambda: browser.execute_script("return arguments[0].naturalWidth", pages[0]) > 300)
     assert pages[0].get_attribute("alt") == "الصفحة 1 من 1"
     browser.save_screenshot(str(screenshots / "3-preview.png"))
     _assert_accessible(browser)
@@ -150,6 +154,15 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     assert attributes["job-state"] == "completed" and attributes["copies"] == "2"
     cups.printed_file(match.group(1)).unlink()
     print(f"screenshots: {screenshots}")
+
+
+def _until(check: Callable[[], Any], seconds: float = 90.0) -> Any:
+    """``check()``'s first true answer, asked every quarter second (a page still being made comes back)."""
+    deadline = time.monotonic() + seconds
+    while not (answer := check()):
+        assert time.monotonic() < deadline, "the desk page never became ready"
+        time.sleep(0.25)
+    return answer
 
 
 def _loaded(browser, image) -> bool:  # type: ignore[no-untyped-def]
@@ -228,7 +241,8 @@ def _client(tmp_path: Path):  # type: ignore[no-untyped-def]
     from generator.render.templates import Templates
     from generator.desk.app import DeskConfig, create_app
 
-    return create_app(DeskConfig(CONTENT, tmp_path / "out", Templates())).test_client()
+    return create_app(DeskConfig(CONTENT, tmp_path / "out", Templates(),
+                                 render_wait=PATIENT_RENDER_WAIT)).test_client()
 
 
 @pytest.mark.parametrize("path", ["/xx/", "/ar/../../etc/passwd", "/ar/no-such-guide/handout/",

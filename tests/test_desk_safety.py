@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, DeskServer
+from conftest import CONTENT, PATIENT_RENDER_WAIT, DeskServer
 from cups_server import PRINTER
+from generator.desk.app import close_desk
+from generator.desk.state import RENDER_WAIT
 from generator.errors import GuidegenError
 
 PREVIEW = "/en/esim-cancel/checklist/"
@@ -32,14 +34,15 @@ def _app(content: Path, out: Path, templates: list[Path] | None = None, **option
     from generator.render.templates import Templates
     from generator.desk.app import DeskConfig, create_app
 
-    return create_app(DeskConfig(content, out, Templates(templates or []), **options))
+    return create_app(DeskConfig(content, out, Templates(templates or []),
+                                **{"render_wait": PATIENT_RENDER_WAIT, **options}))
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
     app = _app(CONTENT, tmp_path / "out")
     yield app
-    app.extensions["guidegen.pool"].close()
+    close_desk(app)
 
 
 def _token(client, path: str = PREVIEW + "?staff") -> str:  # type: ignore[no-untyped-def]
@@ -316,30 +319,77 @@ def _timed(url: str) -> tuple[int, float]:
 
 
 PROMPT = 15.0  # seconds: far above a normal answer (well under 5 s, 10 on a loaded machine), below the slow one
+RENDER_BOUND = 2.0 + 3.0  # the desk's wait for a layout, and room for a loaded machine
+HOME_BOUND = 1.0  # GET / under load
 
 
-def test_a_slow_document_stalls_no_one(content_copy: Path, tmp_path: Path) -> None:
-    _make_doomed_guide(content_copy)
-    app = _app(content_copy, tmp_path / "out", timeout=25)
-    pool = app.extensions["guidegen.pool"]
+def _fetch(url: str) -> tuple[int, dict[str, str], str, float]:
+    """Status, headers, body and seconds of one GET (errors included)."""
+    started = time.monotonic()
     try:
-        with _served(app) as base, ThreadPoolExecutor(4) as executor:
-            slow = executor.submit(_timed, base + "/zh-CN/doomed/handout/")
-            time.sleep(1.0)  # the slow one has started
-            others = [executor.submit(_timed, base + path)
-                      for path in ("/", "/en/?staff", "/en/esim-cancel/handout.pdf")]
-            for other in others:
-                status, seconds = other.result(timeout=60)
-                assert status == 200 and seconds < PROMPT, (status, seconds)
-            assert not slow.done(), "the others must have answered while the slow document was still rendering"
-            status, seconds = slow.result(timeout=120)
-            assert status == 503 and seconds >= 25  # stopped by the time limit, as build --timeout does
+        with urllib.request.urlopen(url, timeout=60) as response:
+            status, headers, body = response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        status, headers, body = error.code, dict(error.headers), error.read()
+    return status, headers, body.decode("utf-8", "replace"), time.monotonic() - started
 
-            builds = _count_builds(pool)
-            status, seconds = _timed(base + "/zh-CN/doomed/handout/")  # the failure is remembered
-            assert status == 503 and seconds < PROMPT and builds == []
+
+def test_a_slow_document_is_preparing_within_the_bound_and_stalls_no_one(content_copy: Path, tmp_path: Path) -> None:
+    """Eight visitors ask for a document that takes longer than its limit: each is told "preparing" within the
+    bound (503, Retry-After, a page that comes back by itself), it is laid out once, and the home page answers
+    within a second all along; once the layout failed, the failure is said at once."""
+    _make_doomed_guide(content_copy)
+    app = _app(content_copy, tmp_path / "out", timeout=8, render_wait=RENDER_WAIT)
+    builds = _count_builds(app.extensions["guidegen.pool"])
+    try:
+        with _served(app) as base, ThreadPoolExecutor(9) as executor:
+            assert _fetch(base + "/")[0] == 200  # the desk has loaded its library
+            slow = [executor.submit(_fetch, base + "/zh-CN/doomed/handout/") for _ in range(8)]
+            time.sleep(0.3)  # they are all in
+            status, _, _, seconds = _fetch(base + "/")
+            assert status == 200 and seconds < HOME_BOUND, seconds
+            for answer in slow:
+                status, headers, body, seconds = answer.result(timeout=60)
+                assert status == 503 and seconds < RENDER_BOUND, (status, seconds)
+                assert headers.get("Retry-After") == "2"
+                assert '<meta http-equiv="refresh" content="2">' in body and "正在准备此文档" in body
+            status, headers, body, _ = _fetch(base + "/zh-CN/doomed/handout/page-1.png?size=thumb")
+            assert status == 503 and headers.get("Retry-After") == "2" and "refresh" not in body  # an image
+            assert builds == ["zh-CN/doomed-handout"]  # once, however many asked
+
+            deadline = time.monotonic() + 60
+            while (answer := _fetch(base + "/zh-CN/doomed/handout/"))[1].get("Retry-After"):
+                assert time.monotonic() < deadline, "the layout was never stopped"
+                time.sleep(1.0)
+            status, headers, body, seconds = answer
+            assert status == 503 and seconds < RENDER_BOUND and "暂时无法生成此文档" in body  # failed: said at once
+            assert builds == ["zh-CN/doomed-handout"]  # and remembered, not tried again
     finally:
-        pool.close()
+        close_desk(app)
+
+
+def test_a_cold_desk_under_many_page_images_answers_its_home_page(guide_copy: Path, tmp_path: Path) -> None:
+    """72 page images asked for at once on a cold cache (every document of the guide, three times over): each is
+    answered within the bound, "preparing" or the image, and the home and language pages within a second."""
+    from generator.i18n.library import load_library
+
+    library = load_library(guide_copy)
+    paths = [f"/{language}/esim-cancel/{format_}/page-1.png?size=thumb"
+             for language in library.guides["esim-cancel"].languages for format_ in ("handout", "checklist")]
+    app = _app(guide_copy, tmp_path / "out", render_wait=RENDER_WAIT)
+    try:
+        with _served(app) as base, ThreadPoolExecutor(24) as executor:
+            assert _fetch(base + "/")[0] == 200  # the desk has loaded its library
+            images = [executor.submit(_fetch, base + path) for path in paths * 3]
+            time.sleep(0.3)
+            for page in ("/", "/fr/"):
+                status, _, _, seconds = _fetch(base + page)
+                assert status == 200 and seconds < HOME_BOUND, (page, seconds)
+            answers = [image.result(timeout=120) for image in images]
+            assert all(status in (200, 503) and seconds < RENDER_BOUND for status, _, _, seconds in answers)
+            assert all(headers.get("Retry-After") == "2" for status, headers, _, _ in answers if status == 503)
+    finally:
+        close_desk(app)
 
 
 def _count_builds(pool) -> list[str]:  # type: ignore[no-untyped-def]
@@ -455,12 +505,10 @@ def test_visitors_see_no_printer_matters_staff_do(app, monkeypatch: pytest.Monke
 
 def test_a_broken_catalog_hides_only_its_own_guide(content_copy: Path, tmp_path: Path) -> None:
     """An unterminated string in one guide's es.po: the Spanish page lists the other guides (it answered 500)."""
-    from generator.desk.app import DeskConfig, create_app
-    from generator.render.templates import Templates
 
     catalog = content_copy / "esim-cancel" / "locales" / "es.po"
     catalog.write_text(catalog.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr "unterminated\n', encoding="utf-8")
-    app = create_app(DeskConfig(content_copy, tmp_path / "out", Templates()))
+    app = _app(content_copy, tmp_path / "out")
     try:
         response = app.test_client().get("/es/")
         page = response.data.decode()
@@ -469,12 +517,10 @@ def test_a_broken_catalog_hides_only_its_own_guide(content_copy: Path, tmp_path:
         assert 'id="guide-esim-cancel"' not in page
         assert str(content_copy) not in page
     finally:
-        app.extensions["guidegen.pool"].close(wait=True)
+        close_desk(app)
 
 
 def test_temporary_page_images_left_by_a_killed_desk_are_swept_at_start(tmp_path: Path) -> None:
-    from generator.desk.app import DeskConfig, create_app
-    from generator.render.templates import Templates
 
     folder = tmp_path / "out" / ".previews" / "en"
     folder.mkdir(parents=True)
@@ -482,8 +528,8 @@ def test_temporary_page_images_left_by_a_killed_desk_are_swept_at_start(tmp_path
     leftover.write_bytes(b"\x89PNG half")
     kept = folder / "esim-cancel-handout-1-2-60dpi-p1.png"
     kept.write_bytes(b"\x89PNG whole")
-    app = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates()))
-    app.extensions["guidegen.pool"].close(wait=True)
+    app = _app(CONTENT, tmp_path / "out")
+    close_desk(app)
     assert not leftover.exists() and kept.exists()
 
 
@@ -492,12 +538,10 @@ def test_a_stopped_desk_leaves_no_thread_behind(tmp_path: Path) -> None:
     started: waitress's task threads and its loop (one test process once had 42 left over)."""
     import http.client
 
-    from generator.desk.app import DeskConfig, create_app
-    from generator.render.templates import Templates
 
     before = threading.active_count()
     for _ in range(2):
-        with DeskServer(create_app(DeskConfig(CONTENT, tmp_path / "out", Templates()))) as url:
+        with DeskServer(_app(CONTENT, tmp_path / "out")) as url:
             connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=10)
             connection.request("GET", "/static/desk.css")  # kept alive: the server must close it
             assert connection.getresponse().status == 200

@@ -36,13 +36,13 @@ def _set_translation(po: Path, old: str, new: str) -> None:
     po.write_text(text.replace(f'msgstr "{old}"', f'msgstr "{new}"', 1), encoding="utf-8")
 
 
-def test_markup_in_content_prints_literally(content_copy: Path, tmp_path: Path) -> None:
+def test_markup_in_content_prints_literally(guide_copy: Path, tmp_path: Path) -> None:
     hostile = ('</p><link rel=\\"attachment\\" href=\\"../../../../etc/hostname\\"><script>alert(1)</script>'
                '<img src=\\"/etc/passwd\\">')
-    _set_translation(content_copy / EN_PO, "Choose the number to cancel.", hostile)
+    _set_translation(guide_copy / EN_PO, "Choose the number to cancel.", hostile)
     out = tmp_path / "out"
     result = run_cli(
-        "build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out)
+        "build", "esim-cancel", "--content", str(guide_copy), "--lang", "en", "-f", "handout", "-o", str(out)
     )
     assert result.exit_code == 0, result.output
     path = out / "en" / "esim-cancel-handout.pdf"
@@ -55,30 +55,30 @@ def test_markup_in_content_prints_literally(content_copy: Path, tmp_path: Path) 
                    for page in reader.pages)
 
 
-def test_translation_that_adds_an_address_is_not_printed(content_copy: Path, tmp_path: Path) -> None:
+def test_translation_that_adds_an_address_is_not_printed(guide_copy: Path, tmp_path: Path) -> None:
     """A URL a translator slipped in (here a file: URL in markup) never reaches the page: the document fails."""
-    _set_translation(content_copy / EN_PO, "Choose the number to cancel.",
+    _set_translation(guide_copy / EN_PO, "Choose the number to cancel.",
                      '<img src=\\"file:///etc/passwd\\"> or https://evil.example/login')
     out = tmp_path / "out"
     result = run_cli(
-        "build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out)
+        "build", "esim-cancel", "--content", str(guide_copy), "--lang", "en", "-f", "handout", "-o", str(out)
     )
     assert result.exit_code == 1
     assert ("cancel.ways.app.steps.3.text: translation must use the same links as the source and add no address"
             in result.stderr)
     assert not (out / "en" / "esim-cancel-handout.pdf").exists()
-    check = run_cli("check", "--content", str(content_copy))
+    check = run_cli("check", "--content", str(guide_copy))
     assert check.exit_code == 1
     assert "en.po:" in check.stderr and "is not an official link" in check.stderr
 
 
-def test_template_syntax_in_content_prints_literally(content_copy: Path, tmp_path: Path) -> None:
+def test_template_syntax_in_content_prints_literally(guide_copy: Path, tmp_path: Path) -> None:
     _set_translation(
-        content_copy / EN_PO, "Choose the number to cancel.", "{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}"
+        guide_copy / EN_PO, "Choose the number to cancel.", "{{ 7*7 }} {{ ''.__class__ }} {% if 1 %}x{% endif %}"
     )
     out = tmp_path / "out"
     result = run_cli(
-        "build", "esim-cancel", "--content", str(content_copy), "--lang", "en", "-f", "handout", "-o", str(out)
+        "build", "esim-cancel", "--content", str(guide_copy), "--lang", "en", "-f", "handout", "-o", str(out)
     )
     assert result.exit_code == 0, result.output
     text = squeeze(pdftotext(out / "en" / "esim-cancel-handout.pdf"))
@@ -172,17 +172,17 @@ def test_fetcher_serves_overridden_css(tmp_path: Path) -> None:
 @pytest.mark.parametrize("size, expected", [
     (200_000, "text is 200,000 characters; at most 2,000 are allowed"),
 ])
-def test_long_string_is_a_limit_error(content_copy: Path, size: int, expected: str) -> None:
-    guide = content_copy / GUIDE
+def test_long_string_is_a_limit_error(guide_copy: Path, size: int, expected: str) -> None:
+    guide = guide_copy / GUIDE
     guide.write_text(guide.read_text(encoding="utf-8").replace("    title: 小结", "    title: " + "长" * size),
                      encoding="utf-8")
-    result = run_cli("check", "--content", str(content_copy))
+    result = run_cli("check", "--content", str(guide_copy))
     assert result.exit_code == 1
     assert expected in result.stderr
 
 
-def test_ten_thousand_items_is_a_limit_error(content_copy: Path) -> None:
-    guide = content_copy / GUIDE
+def test_ten_thousand_items_is_a_limit_error(guide_copy: Path) -> None:
+    guide = guide_copy / GUIDE
     items = "".join(f"          - 第{i}条\n" for i in range(10_000))
     text = guide.read_text(encoding="utf-8").replace(
         "      - type: list\n        id: tasks\n        items:\n",
@@ -190,25 +190,25 @@ def test_ten_thousand_items_is_a_limit_error(content_copy: Path) -> None:
         + "      - type: list\n        id: tasks\n        items:\n")
     guide.write_text(text, encoding="utf-8")
     started = time.perf_counter()
-    result = run_cli("check", "--content", str(content_copy))
+    result = run_cli("check", "--content", str(guide_copy))
     assert time.perf_counter() - started < 10
     assert result.exit_code == 1
     assert "has 10000 items; at most 40 are allowed" in result.stderr
 
 
-def test_ten_megabyte_file_is_refused(content_copy: Path, tmp_path: Path) -> None:
-    guide = content_copy / GUIDE
+def test_ten_megabyte_file_is_refused(guide_copy: Path, tmp_path: Path) -> None:
+    guide = guide_copy / GUIDE
     with guide.open("a", encoding="utf-8") as stream:
         stream.write("# " + "x" * 10_000_000 + "\n")
     out = tmp_path / "out"
-    result = run_cli("build", "esim-cancel", "--content", str(content_copy), "-o", str(out))
+    result = run_cli("build", "esim-cancel", "--content", str(guide_copy), "-o", str(out))
     assert result.exit_code == 1
     assert "the limit is 1,000,000" in result.stderr
     assert _tree(out) == {}
 
 
-def test_norwegian_language_tag_is_not_false(content_copy: Path) -> None:
-    guide = content_copy / GUIDE
+def test_norwegian_language_tag_is_not_false(guide_copy: Path) -> None:
+    guide = guide_copy / GUIDE
     guide.write_text(guide.read_text(encoding="utf-8").replace("source_language: zh-CN", "source_language: no"),
                      encoding="utf-8")
     from generator.content.loader import load_guide
@@ -217,19 +217,19 @@ def test_norwegian_language_tag_is_not_false(content_copy: Path) -> None:
     assert loaded.source_language == "no"
 
 
-def test_po_with_broken_header_or_plural_formula(content_copy: Path) -> None:
-    po = content_copy / EN_PO
+def test_po_with_broken_header_or_plural_formula(guide_copy: Path) -> None:
+    po = guide_copy / EN_PO
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
                                '"Plural-Forms: nplurals=2; plural=(n != 1;\\n"'), encoding="utf-8")
     # Guide strings have no plural forms, so a broken formula cannot change any
     # output: the catalog is read and used as it is.
-    result = run_cli("check", "--content", str(content_copy))
+    result = run_cli("check", "--content", str(guide_copy))
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
 
     po.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=klingon\\n"\n', encoding="utf-8")
-    broken = run_cli("check", "--content", str(content_copy))
+    broken = run_cli("check", "--content", str(guide_copy))
     assert broken.exit_code == 1
     assert "en.po" in broken.stderr and "invalid PO file" in broken.stderr
     assert "Traceback" not in broken.output
@@ -392,13 +392,13 @@ def test_a_huge_build_record_is_a_warning_and_a_rebuild(tmp_path: Path) -> None:
     assert peak_kib < 500 * 1024
 
 
-def test_an_unused_huge_file_in_assets_costs_no_memory(content_copy: Path, tmp_path: Path) -> None:
+def test_an_unused_huge_file_in_assets_costs_no_memory(guide_copy: Path, tmp_path: Path) -> None:
     """Snapshots read an assets folder's files; one of 1.5 GB (sparse) is not read, and the build stays small."""
-    assets = content_copy / "esim-cancel" / "assets"
+    assets = guide_copy / "esim-cancel" / "assets"
     assets.mkdir(exist_ok=True)
     with (assets / "huge.bin").open("wb") as huge:
         huge.truncate(1536 * 1024**2)
-    result, peak_kib = _guidegen("build", "esim-cancel", "--content", str(content_copy), "-l", "en", "-f", "checklist",
+    result, peak_kib = _guidegen("build", "esim-cancel", "--content", str(guide_copy), "-l", "en", "-f", "checklist",
                                  "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert peak_kib < 500 * 1024, f"{peak_kib / 1024:.0f} MB"

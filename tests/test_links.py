@@ -33,10 +33,10 @@ QR_BLOCK = ("      - type: qr\n        id: portal-qr\n        link: portal\n"
             "        caption: 扫码打开[自助服务网站](link:portal)\n")
 
 
-def test_qr_code_payload_is_exactly_the_official_url(content_copy: Path, tmp_path: Path) -> None:
-    _declare(content_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK)
+def test_qr_code_payload_is_exactly_the_official_url(guide_copy: Path, tmp_path: Path) -> None:
+    _declare(guide_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK)
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
+    result = run_cli("build", "--content", str(guide_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
     assert result.exit_code == 0, result.output
     pdf = out / "zh-CN" / "esim-cancel-handout.pdf"
     subprocess.run(
@@ -53,10 +53,10 @@ def test_qr_code_payload_is_exactly_the_official_url(content_copy: Path, tmp_pat
     assert uris == [PORTAL]
 
 
-def test_qr_code_alt_text_names_the_address(content_copy: Path, tmp_path: Path) -> None:
-    _declare(content_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK)
+def test_qr_code_alt_text_names_the_address(guide_copy: Path, tmp_path: Path) -> None:
+    _declare(guide_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK)
     out = tmp_path / "out"
-    assert run_cli("build", "--content", str(content_copy), "-l", "en", "-f", "handout", "-o", str(out)).exit_code == 0
+    assert run_cli("build", "--content", str(guide_copy), "-l", "en", "-f", "handout", "-o", str(out)).exit_code == 0
     figures = [alt for kind, alt in struct_elements(out / "en" / "esim-cancel-handout.pdf") if kind == "/Figure"]
     assert figures == ["QR code of selfservice.example.com/esim/cancel"]
 
@@ -70,9 +70,9 @@ def test_qr_code_alt_text_names_the_address(content_copy: Path, tmp_path: Path) 
     ("https://other.example.org/x", "[selfservice.example.com]", "not among the official hosts"),
     ("https://selfservice.example.com:8443/x", "[selfservice.example.com]", "port 8443"),
 ])
-def test_bad_official_links_are_refused(content_copy: Path, url: str, hosts: str, expected: str) -> None:
-    guide = _declare(content_copy, f"  portal: \"{url}\"\n", hosts=hosts)
-    result = run_cli("check", "--content", str(content_copy))
+def test_bad_official_links_are_refused(guide_copy: Path, url: str, hosts: str, expected: str) -> None:
+    guide = _declare(guide_copy, f"  portal: \"{url}\"\n", hosts=hosts)
+    result = run_cli("check", "--content", str(guide_copy))
     assert result.exit_code == 1
     assert f"guide.yaml:{_line_of(guide, '  portal:')}" in result.stderr
     assert "links.portal" in result.stderr and expected in result.stderr
@@ -85,29 +85,29 @@ def test_bad_official_links_are_refused(content_copy: Path, url: str, hosts: str
     ("或者访问 www.evil.example 注销", "address 'www.evil.example' is not an official link"),
     ("点击 javascript:alert(1) 注销", "is not an official link"),
 ])
-def test_text_may_only_link_to_official_links(content_copy: Path, tmp_path: Path, text: str, expected: str) -> None:
-    guide = _declare(content_copy, f"  portal: {PORTAL}\n")
+def test_text_may_only_link_to_official_links(guide_copy: Path, tmp_path: Path, text: str, expected: str) -> None:
+    guide = _declare(guide_copy, f"  portal: {PORTAL}\n")
     body = guide.read_text(encoding="utf-8").replace("title: 什么是 eSIM？", f"title: {text}", 1)
     guide.write_text(body, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("build", "--content", str(content_copy), "-l", "zh-CN", "-o", str(out))
+    result = run_cli("build", "--content", str(guide_copy), "-l", "zh-CN", "-o", str(out))
     assert result.exit_code == 1
     assert f"guide.yaml:{_line_of(guide, text)}" in result.stderr
     assert expected in result.stderr
     assert not out.exists() or not list(out.rglob("esim-cancel-*.pdf"))  # the broken guide; the others still build
 
 
-def test_qr_block_needs_a_declared_link(content_copy: Path) -> None:
-    guide = _declare(content_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK.replace("link: portal", "link: other"))
-    result = run_cli("check", "--content", str(content_copy))
+def test_qr_block_needs_a_declared_link(guide_copy: Path) -> None:
+    guide = _declare(guide_copy, f"  portal: {PORTAL}\n", block=QR_BLOCK.replace("link: portal", "link: other"))
+    result = run_cli("check", "--content", str(guide_copy))
     assert result.exit_code == 1
     assert f"guide.yaml:{_line_of(guide, 'link: other')}" in result.stderr
     assert "unknown link 'other'" in result.stderr
 
 
-def test_look_alike_official_host_is_refused(content_copy: Path) -> None:
-    guide = _declare(content_copy, "  portal: https://xn--pple-43d.com/\n", hosts="[xn--pple-43d.com]")
-    result = run_cli("check", "--content", str(content_copy))
+def test_look_alike_official_host_is_refused(guide_copy: Path) -> None:
+    guide = _declare(guide_copy, "  portal: https://xn--pple-43d.com/\n", hosts="[xn--pple-43d.com]")
+    result = run_cli("check", "--content", str(guide_copy))
     assert result.exit_code == 1
     assert f"guide.yaml:{_line_of(guide, 'official_hosts')}" in result.stderr
     assert "CYRILLIC" in result.stderr

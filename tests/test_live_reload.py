@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PATIENT_RENDER_WAIT
+
 PREVIEW = "/en/esim-cancel/checklist/"
 VERSION = PREVIEW + "version"
 PROVIDER = "provider: Heyon"
@@ -20,7 +22,7 @@ def _app(content: Path, out: Path):  # type: ignore[no-untyped-def]
     from generator.desk.app import DeskConfig, create_app
     from generator.render.templates import Templates
 
-    return create_app(DeskConfig(content, out, Templates([])))
+    return create_app(DeskConfig(content, out, Templates([]), render_wait=PATIENT_RENDER_WAIT))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from conftest import Built, pdftotext, run_cli, struct_langs
+from conftest import PATIENT_RENDER_WAIT, Built, pdftotext, run_cli, struct_langs
 
 GUIDE = "number-safety"
 
@@ -93,7 +93,8 @@ def test_the_desk_lists_guides_of_both_sources(tmp_path: Path) -> None:
     from generator.desk.app import DeskConfig, create_app
     from generator.render.templates import Templates
 
-    client = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates([]))).test_client()
+    client = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates([]),
+                                  render_wait=PATIENT_RENDER_WAIT)).test_client()
     english = client.get("/en/").data.decode()
     chinese = client.get("/zh-CN/").data.decode()
     assert "Keep your Heyon phone number safe" in english and f"/en/{GUIDE}/" in english

@@ -101,38 +101,38 @@ def test_yaml_errors_teach(tmp_path: Path, text: str, where: str, words: str) ->
     assert "cannot start any token" not in message and "<block end>" not in message
 
 
-def _guide_error(content_copy: Path, old: str, new: str) -> str:
+def _guide_error(guide_copy: Path, old: str, new: str) -> str:
     from conftest import run_cli
 
-    guide = content_copy / "esim-cancel" / "guide.yaml"
+    guide = guide_copy / "esim-cancel" / "guide.yaml"
     text = guide.read_text(encoding="utf-8")
     assert old in text
     guide.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = run_cli("check", "--content", str(content_copy))
+    result = run_cli("check", "--content", str(guide_copy))
     assert result.exit_code == 1 and "Traceback" not in result.output
     return result.stderr
 
 
-def test_dash_without_space_is_explained(content_copy: Path) -> None:
-    stderr = _guide_error(content_copy, "              - 在手机自带", "              -在手机自带")
+def test_dash_without_space_is_explained(guide_copy: Path) -> None:
+    stderr = _guide_error(guide_copy, "              - 在手机自带", "              -在手机自带")
     assert ("guide.yaml:78:13: blocks[3].blocks[0].options[0].steps: expected a list, one step per line starting "
             "with '- ' (did you mean '- 在手机自带的应用商店下载 {provider} App，用要注销的号码登录。'?)") in stderr
 
 
-def test_steps_written_as_text_get_an_example(content_copy: Path) -> None:
-    stderr = _guide_error(content_copy, "            steps:\n              - 在 {provider} App 的帮助中心",
+def test_steps_written_as_text_get_an_example(guide_copy: Path) -> None:
+    stderr = _guide_error(guide_copy, "            steps:\n              - 在 {provider} App 的帮助中心",
                           "            steps: 在 {provider} App 的帮助中心")
     assert ("options[1].steps: expected a list, one step per line starting with '- ', e.g.\n"
             "    steps:\n      - 在 {provider} App 的帮助中心或官方网站上查到客服热线号码。") in stderr
 
 
-def test_mapping_expected_is_said_in_words(content_copy: Path) -> None:
-    stderr = _guide_error(content_copy, "params:\n  provider: Heyon", "params: Heyon")
+def test_mapping_expected_is_said_in_words(guide_copy: Path) -> None:
+    stderr = _guide_error(guide_copy, "params:\n  provider: Heyon", "params: Heyon")
     assert "params: expected keys and values, one 'key: value' per line, indented under 'params'" in stderr
 
 
-def test_text_read_as_a_key_is_explained(content_copy: Path) -> None:
+def test_text_read_as_a_key_is_explained(guide_copy: Path) -> None:
     stderr = _guide_error(
-        content_copy, "              - 打开“账户管理”。", "              - Step 2: open the account page"
+        guide_copy, "              - 打开“账户管理”。", "              - Step 2: open the account page"
     )
     assert "unknown key 'Step 2'; if this is text that contains ': ', put the whole text in quotes" in stderr

@@ -32,7 +32,7 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
 
     from waitress import serve as run
 
-    from generator.desk.app import DeskConfig, allowed_hosts, create_app, waitress_options
+    from generator.desk.app import DeskConfig, allowed_hosts, close_desk, create_app, waitress_options
 
     from generator.produce.outputs import check_output_folder
 
@@ -59,4 +59,4 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
     try:
         run(app, host=host, port=port, **waitress_options())
     finally:
-        app.extensions["guidegen.pool"].close(wait=True)  # no worker outlives the desk
+        close_desk(app)  # no worker outlives the desk

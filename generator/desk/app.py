@@ -36,7 +36,7 @@ from generator.desk.card_pages import card
 from generator.desk.live import live
 from generator.desk.previews import sweep_temporaries
 from generator.desk.staff import staff
-from generator.desk.state import EXTENSION, DeskState, current
+from generator.desk.state import EXTENSION, RENDER_WAIT, DeskState, current
 from generator.desk.visitor import visitor
 from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE
 from generator.produce.ondemand import OnDemand
@@ -70,6 +70,7 @@ class DeskConfig:
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     timeout: float = 120.0  # seconds one document may take, as ``build --timeout`` (0: no limit)
     render_workers: int = 2
+    render_wait: float = RENDER_WAIT  # seconds a request waits for a layout before it is answered "preparing"
 
 
 def allowed_hosts(bound: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -82,6 +83,12 @@ def waitress_options() -> dict[str, Any]:
     """How ``guidegen serve`` runs waitress (the tests start it the same way)."""
     return {"threads": 8, "ident": "guidegen", "max_request_body_size": MAX_BODY_BYTES,
             "max_request_header_size": 65_536, "expose_tracebacks": False}
+
+
+def close_desk(app: Flask) -> None:
+    """Stop a desk's work: no document is started any more, and its workers exit (bounded waits)."""
+    app.extensions[EXTENSION].documents.close()
+    app.extensions["guidegen.pool"].close(wait=True)
 
 
 class _DeskFlask(Flask):
@@ -113,6 +120,7 @@ def create_app(config: DeskConfig) -> Flask:
         web_templates,
         paper=config.paper,
         brand=config.brand,
+        render_wait=config.render_wait,
     )
     app = _DeskFlask(__name__, template_folder=str(web_templates[-1]), static_folder=None)
     app.jinja_loader.searchpath = [str(folder) for folder in web_templates]  # type: ignore[union-attr]

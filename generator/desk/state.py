@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from flask import abort, current_app, g, render_template, request
+from flask import Response, abort, current_app, g, render_template, request
 from flask_wtf.csrf import generate_csrf
 
 from generator.content.languages import direction, english_name, native_name
@@ -17,15 +17,17 @@ from generator.content.numerals import localize_digits
 from generator.desk.printers import PrinterStatus
 from generator.desk.printing import MAX_COPIES
 from generator.errors import GuidegenError
-from generator.i18n.ui_strings import UiStrings, load_ui_strings
+from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE, UiStrings, load_ui_strings
 from generator.produce.jobs import Job
-from generator.produce.ondemand import OnDemand
+from generator.produce.ondemand import OnDemand, Preparing
 from generator.render.formats import FORMATS, PrintOptions
 from generator.render.templates import Templates
 
 if TYPE_CHECKING:
     from generator.render.brand import LoadedBrand
 
+RENDER_WAIT = 2.0  # seconds a request waits for a layout before it is answered "preparing"
+RETRY_AFTER = 2  # seconds a "preparing" answer asks the browser to wait
 PREVIEW_DPI = 60
 THUMBNAIL_DPI = 24
 EXTENSION = "guidegen.desk"
@@ -44,6 +46,7 @@ class DeskState:
     paper: str = "a4"
     brand: LoadedBrand | None = None
     status: PrinterStatus = field(default_factory=PrinterStatus)
+    render_wait: float = RENDER_WAIT
 
     def ui(self, language: str) -> UiStrings:
         return load_ui_strings(language, self.templates.catalog_dirs)
@@ -66,16 +69,21 @@ class DeskState:
         return Job(guide, language, format_, PrintOptions(paper=self.paper).for_format(format_))
 
     def document(self, job: Job) -> Path:
-        """The PDF of ``job``, made if needed; 503 when it cannot be (the reason goes to the log)."""
+        """The PDF of ``job``, made if needed; 503 when it cannot be (the reason goes to the log), or "preparing"
+        (503 with Retry-After) when it is not made within ``render_wait`` seconds."""
         try:
-            return self.documents.document(job)[0]
+            return self.documents.document_within(job, self.render_wait)
+        except Preparing:
+            preparing(job.language)
         except GuidegenError as error:
             log.error("cannot make %s: %s", job.label, error)
             unavailable()
 
     def card(self) -> Path:
         try:
-            return self.documents.card(self.paper)
+            return self.documents.card_within(self.paper, self.render_wait)
+        except Preparing:
+            preparing(UI_SOURCE_LANGUAGE)
         except GuidegenError as error:
             log.error("cannot make the language card: %s", error)
             unavailable()
@@ -109,6 +117,13 @@ def image_dpi() -> int:
 
 def unavailable() -> NoReturn:
     abort(503)
+
+
+def preparing(language: str) -> NoReturn:
+    """503 with Retry-After: the document is being made. A page asked for by GET comes back by itself."""
+    refresh = request.method == "GET" and request.args.get("size") != "thumb"
+    page = current().page("preparing.html.j2", language, refresh=RETRY_AFTER if refresh else None)
+    abort(Response(page, 503, {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}))
 
 
 def isolated(text: str) -> str:

@@ -9,14 +9,24 @@ inputs changes (an edited guide gets a new key).
 
 By default the document is built in this process (``guidegen print``); the desk
 passes a ``RenderPool``, whose worker processes apply the time limit.
+
+The desk never lets a request wait long for a layout: ``document_within`` starts
+the build in the background (one per document, however many ask) and waits for
+it at most a few seconds; past that it raises ``Preparing`` and the build goes on,
+so the next request finds the document made. At most ``MAX_WAITERS`` requests wait
+at once; the others are answered "preparing" at once, so request threads stay free
+for pages that need no layout.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from generator.produce.cache import Fingerprints, Manifest, fingerprint_options
@@ -31,6 +41,12 @@ if TYPE_CHECKING:
     from generator.render.templates import Templates
 
 MAX_REMEMBERED_FAILURES = 1000
+MAX_WAITERS = 4  # requests that may wait for a layout at once (the desk has 8 request threads)
+BACKGROUND_BUILDS = 4  # threads that hand documents to the pool; each waits on a worker, bounded by its deadline
+
+
+class Preparing(Exception):
+    """The document is being made and was not ready within the wait: ask again shortly."""
 
 
 @dataclass
@@ -50,6 +66,11 @@ class OnDemand:
     _render: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _manifest: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _failures: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _making: dict[Path, Future[Path]] = field(default_factory=dict, init=False, repr=False)
+    _waiters: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_WAITERS),
+                                                 init=False, repr=False)
+    _background: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
 
     @property
     def library(self) -> Library:
@@ -74,6 +95,62 @@ class OnDemand:
         """The cache key of ``job``: a hash of everything that shapes its bytes."""
         options = fingerprint_options(self.params, False, self.brand)
         return Fingerprints(self.library, self.templates, options).key(job)
+
+    def document_within(self, job: Job, seconds: float) -> Path:
+        """The PDF of ``job`` if it is up to date, or made within ``seconds``; else ``Preparing`` (the build goes on
+        in the background). A failure remembered or met is a ``GuidegenError``, as from ``document``."""
+        path = job.output(self.out_dir)
+        if self._up_to_date(job, path):
+            return path
+        return self._within(path, lambda: self.document(job)[0], job.label, seconds)
+
+    def card_within(self, paper: str, seconds: float) -> Path:
+        """The language card on ``paper``, as ``card``, but waited for at most ``seconds`` (else ``Preparing``)."""
+        from generator.produce.card_build import card_path
+
+        return self._within(card_path(self.out_dir, paper), lambda: self.card(paper), "language card", seconds)
+
+    def _within(self, path: Path, make: Callable[[], Path], label: str, seconds: float) -> Path:
+        """``make()``'s answer if it comes within ``seconds``; one background call per ``path`` however many ask."""
+        with self._guard:
+            if self._closed:
+                raise GuidegenError(f"{label}: the desk is stopping")
+            future = self._making.get(path)
+            if future is None:
+                if self._background is None:
+                    self._background = ThreadPoolExecutor(BACKGROUND_BUILDS, thread_name_prefix="guidegen-build")
+                future = self._background.submit(make)
+                self._making[path] = future
+                future.add_done_callback(lambda done: self._forget(path, done))
+        waits = self._waiters.acquire(blocking=False)
+        try:
+            return future.result(timeout=seconds if waits else 0)
+        except FutureTimeout:
+            raise Preparing(label) from None
+        finally:
+            if waits:
+                self._waiters.release()
+
+    def _up_to_date(self, job: Job, path: Path) -> bool:
+        """Whether the PDF of ``job`` is made from today's inputs (a remembered failure is raised)."""
+        key = self.key(job)
+        known = self._failures.get(key)
+        if known is not None:
+            raise GuidegenError(known)
+        with self._manifest:
+            return Manifest(self.out_dir).fresh(path, key) is not None
+
+    def _forget(self, path: Path, future: Future[Path]) -> None:
+        with self._guard:
+            if self._making.get(path) is future:
+                del self._making[path]
+
+    def close(self) -> None:
+        """Stop handing documents to the pool (those in hand end with it: close the pool too)."""
+        with self._guard:
+            background, self._background, self._closed = self._background, None, True
+        if background is not None:
+            background.shutdown(wait=False, cancel_futures=True)
 
     def document(self, job: Job) -> tuple[Path, JobResult | None]:
         """The PDF of ``job``, built first if it is missing or out of date; the result when it was built."""

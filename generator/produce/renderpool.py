@@ -29,6 +29,10 @@ from generator.produce.worker_loop import (RELOAD, BuildSettings, CardJob, exit_
 RETIRE_WAIT_SECONDS = 10.0  # how long ``close(wait=True)`` gives a retired worker to exit before it is killed
 
 
+class PoolClosed(Exception):
+    """A document was asked of a pool that was closed."""
+
+
 @dataclass
 class _Desk:
     process: BaseProcess
@@ -48,6 +52,7 @@ class RenderPool:
         self._generation = 0
         self._changed = threading.Condition()
         self._context = worker_context()
+        self._closed = False
 
     def build(self, job: Job) -> JobResult:
         """Build ``job`` in a worker; a failure (time limit, crash) comes back as the result's error."""
@@ -67,7 +72,10 @@ class RenderPool:
     def _ask(self, job: Job | CardJob, output: Path) -> tuple[Any, str, bool]:
         """Send ``job`` to a worker and wait for its answer, at most until the deadline: (answer, "", False), or
         (None, why there is none, whether that may pass: a worker that died or could not be reached)."""
-        worker = self._take()
+        try:
+            worker = self._take()
+        except PoolClosed as closed:
+            return None, str(closed), True
         healthy = False
         try:
             worker.connection.send(job)
@@ -100,9 +108,12 @@ class RenderPool:
     def prestart(self) -> None:
         """Start a worker now, if none is idle, so that the first document does not wait for it."""
         with self._changed:
-            if self._idle or self._running >= self.size:
+            if self._idle or self._running >= self.size or self._closed:
                 return
-        self._release(self._take(), True)
+        try:
+            self._release(self._take(), True)
+        except PoolClosed:
+            return
 
     def reload(self) -> None:
         """The content changed: idle workers load the library again, and stay warm (``guidegen watch``; a busy
@@ -124,7 +135,10 @@ class RenderPool:
 
     def close(self, wait: bool = False) -> None:
         """Let idle workers exit (busy ones are retired when they finish); with ``wait``, wait for them (at most
-        ``RETIRE_WAIT_SECONDS``, then kill), so that no worker outlives the pool."""
+        ``RETIRE_WAIT_SECONDS``, then kill), so that no worker outlives the pool. A closed pool starts no worker:
+        a document asked for afterwards fails at once."""
+        with self._changed:
+            self._closed = True
         self.renew()
         if not wait:
             return
@@ -138,6 +152,8 @@ class RenderPool:
     def _take(self) -> _Desk:
         with self._changed:
             while True:
+                if self._closed:
+                    raise PoolClosed("the pool is closed: its server is stopping")
                 while self._idle:
                     worker = self._idle.pop()
                     if worker.process.is_alive() and worker.generation == self._generation:

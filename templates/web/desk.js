@@ -41,3 +41,28 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   window.setTimeout(check, 2000);
 });
+
+// A page image whose document is still being made is answered 503 "preparing":
+// it is asked for again every 2 s, up to a minute, instead of staying broken.
+(() => {
+  const retry = (image) => {
+    const tries = Number(image.dataset.tries || 0);
+    if (tries >= 30 || image.dataset.waiting) return;
+    image.dataset.tries = String(tries + 1);
+    image.dataset.waiting = "1";
+    window.setTimeout(() => {
+      delete image.dataset.waiting;
+      const url = new URL(image.src, window.location.href);
+      url.searchParams.set("try", String(tries + 1));
+      image.src = url.toString();
+    }, 2000);
+  };
+  document.addEventListener("error", (event) => {
+    if (event.target instanceof HTMLImageElement) retry(event.target);
+  }, true);
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const image of document.images) {
+      if (image.complete && image.naturalWidth === 0) retry(image);
+    }
+  });
+})();

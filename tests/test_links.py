@@ -6,8 +6,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Message as PoMessage
 
+from generator.content.links import text_problems
 from generator.content.phones import added_numbers, phone_numbers, phone_regions
+from generator.i18n.usability import Unusable, what_is_wrong, why_unusable
 
 from conftest import pdf_reader, pdftotext, run_cli, squeeze, struct_elements
 
@@ -160,3 +163,20 @@ def test_numbers_are_compared_in_e164() -> None:
     assert added_numbers("Llame al +1 (800) 555-0199 o al +52 55 1234 5678.", source, mx) == []  # same, rewritten
     assert [str(n) for n in added_numbers("Llame al +1 (800) 555-0188.", source, mx)] == [
         "+1 (800) 555-0188 (+18005550188)"]
+
+
+def test_a_translation_may_keep_its_sources_number_but_not_add_one() -> None:
+    source = "Call +1 800 555 0199 or 55 1234 5678."
+    mx = phone_regions(["es-MX"])
+    assert why_unusable(source, PoMessage(source, "Llame al +1 (800) 555-0199.")) is None
+    assert why_unusable(source, PoMessage(source, "Llame al 55 1234 5679."), mx) is Unusable.LINKS
+    assert why_unusable(source, PoMessage(source, "Llame al 55 1234 5679.")) is None  # MX forms need MX
+    assert "adds the phone number '55 1234 5679 (+525512345679)'" in what_is_wrong(source, "Llame al 55 1234 5679.", mx)
+
+
+def test_source_text_prints_a_phone_number_only_from_a_parameter() -> None:
+    assert text_problems("Call {support_phone} for help.", {}) == []
+    typed = text_problems("Call +1 (800) 555-0199 for help.", {})
+    assert len(typed) == 1 and "phone number '+1 (800) 555-0199 (+18005550199)' is typed into the text" in typed[0]
+    assert text_problems("Call [+1 800 555 0199](link:portal).", {"portal": PORTAL})  # a link's label prints too
+    assert text_problems("请拨打 138 0013 8000", {}, phone_regions(["zh-CN"]))

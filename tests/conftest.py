@@ -318,6 +318,8 @@ _SLOW_TESTS = {
                               "test_po_with_broken_header_or_plural_formula",
                               "test_markup_in_content_prints_literally"},
     "test_i18n_workflow.py": {"test_a_translation_may_not_add_a_contact_point",
+                              "test_a_translation_may_not_add_a_phone_number",
+                              "test_source_text_prints_a_phone_number_only_from_a_declared_param",
                               "test_bidi_override_in_a_translation_is_refused_and_isolates_are_not",
                               "test_update_marks_changed_fuzzy_and_removed_obsolete"},
     "test_install.py": {"test_i18n_commands_never_write_into_the_tool"},

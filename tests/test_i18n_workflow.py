@@ -242,6 +242,68 @@ def test_a_translation_may_not_add_a_contact_point(guide_copy: Path) -> None:
     assert run_cli("check", "--content", str(guide_copy)).exit_code == 0
 
 
+def test_a_translation_may_not_add_a_phone_number(guide_copy: Path, tmp_path: Path) -> None:
+    """Issue 26 finding 1: '+1 (800) 555-0199' in a translation passed check and was printed. Now every form is an
+    error at its PO line, the national ones in the translation's region (en: US, fr: FR), and build refuses it."""
+    locales = guide_copy / "esim-cancel" / "locales"
+    for po, added, e164 in ((locales / "en.po", "+1 (800) 555-0199", "+18005550199"),
+                            (locales / "en.po", "+44 20 7946 0958", "+442079460958"),
+                            (locales / "en.po", "(800) 555-0199", "+18005550199"),
+                            (locales / "en.po", "+١ ٨٠٠ ٥٥٥ ٠١٩٩", "+18005550199"),  # Arabic-Indic digits
+                            (locales / "fr.po", "01 99 00 12 34", "+33199001234")):
+        original = po.read_text(encoding="utf-8")
+        line = _edit_po(po, "checklist.title", f"Cancel the {{provider}} eSIM number, call {added}")
+        check = run_cli("check", "--content", str(guide_copy))
+        assert check.exit_code == 1, (added, check.output)
+        assert f"{po.name}:{line}: checklist.title: translation adds the phone number" in check.stderr, check.stderr
+        assert e164 in check.stderr, (added, check.stderr)
+        po.write_text(original, encoding="utf-8")
+    # build refuses it too, a national form included (en: the US)
+    line = _edit_po(locales / "en.po", "checklist.title", "Cancel the {provider} eSIM line, call (800) 555-0199")
+    out = tmp_path / "out"
+    build = run_cli("build", "esim-cancel", "--content", str(guide_copy), "-l", "en", "-f", "checklist",
+                    "-o", str(out))
+    assert build.exit_code == 1
+    assert f"en.po:{line}: checklist.title: translation adds the phone number" in build.stderr
+    assert not (out / "en" / "esim-cancel-checklist.pdf").exists()
+    # dates, times, step counts and percentages are not phone numbers
+    _edit_po(locales / "en.po", "checklist.title",
+             "Cancel the {provider} eSIM line by 2026-12-07, 10:30 (3 of 12 steps, 95%)")
+    assert run_cli("check", "--content", str(guide_copy)).exit_code == 0
+
+
+def test_source_text_prints_a_phone_number_only_from_a_declared_param(guide_copy: Path, tmp_path: Path) -> None:
+    guide = guide_copy / "esim-cancel" / "guide.yaml"
+    original = guide.read_text(encoding="utf-8")
+    at = original.splitlines().index("  title: 注销不再使用的 {provider} eSIM 号码") + 1
+    for typed in ("+1 (800) 555-0199", "138 0013 8000"):  # a national form in the source language's region (CN)
+        guide.write_text(original.replace("  title: 注销不再使用的 {provider} eSIM 号码",
+                                          f"  title: 注销 {{provider}} eSIM 号码，请拨打 {typed}"), encoding="utf-8")
+        check = run_cli("check", "--content", str(guide_copy))
+        assert check.exit_code == 1, (typed, check.output)
+        assert f"guide.yaml:{at}:3: checklist.title: phone number '{typed}" in check.stderr, check.stderr
+        assert "declare it under 'params'" in check.stderr
+    declared = original.replace("params:\n  provider: Heyon\n",
+                                'params:\n  provider: Heyon\n  support_phone: "+1 (800) 555-0199"\n', 1)
+    guide.write_text(declared.replace("  title: 注销不再使用的 {provider} eSIM 号码",
+                                      "  title: 注销 {provider} eSIM 号码，请拨打 {support_phone}"), encoding="utf-8")
+    po = guide_copy / "esim-cancel" / "locales" / "en.po"
+    po.write_text(po.read_text(encoding="utf-8").replace(
+        'msgid "注销不再使用的 {provider} eSIM 号码"\nmsgstr "Cancel a {provider} eSIM line you no longer use"',
+        'msgid "注销 {provider} eSIM 号码，请拨打 {support_phone}"\nmsgstr "Cancel the {provider} eSIM number, call '
+        '{support_phone}"'), encoding="utf-8")
+    check = run_cli("check", "--content", str(guide_copy))
+    assert check.exit_code == 0, check.output
+    out = tmp_path / "out"
+    build = run_cli("build", "esim-cancel", "--content", str(guide_copy), "-l", "en", "-f", "checklist",
+                    "-o", str(out))
+    assert build.exit_code == 0, build.output
+    assert "call +1 (800) 555-0199" in pdftotext(out / "en" / "esim-cancel-checklist.pdf")
+    # the translator types the declared number instead of the placeholder: refused (and the placeholders differ)
+    line = _edit_po(po, "checklist.title", "Cancel the {provider} eSIM number, call +1 (800) 555-0199")
+    assert f"en.po:{line}: checklist.title: translation" in run_cli("check", "--content", str(guide_copy)).stderr
+
+
 def test_source_text_may_not_print_an_undeclared_contact_point(guide_copy: Path) -> None:
     guide = guide_copy / "esim-cancel" / "guide.yaml"
     original = guide.read_text(encoding="utf-8")

@@ -168,6 +168,7 @@ def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str,
     from generator.i18n.workflow import ui_template
 
     from generator.content.messages import iter_messages
+    from generator.content.phones import guide_regions, phone_regions
 
     library = loaded_library(content)
     unknown = sorted(set(guides) - set(library.guides))
@@ -184,10 +185,11 @@ def _todo_lines(content: Path, templates_dir: Path | None, languages: tuple[str,
         strings = [(m.source, m.context) for m in iter_messages(source.guide)]
         for tag, path in sorted(source.catalog_paths.items()):
             if tag != source.guide.source_language and wanted(tag):
-                lines += map(str, catalog_todos(path, source.catalog(tag), strings))  # type: ignore[arg-type]
+                lines += map(str, catalog_todos(path, source.catalog(tag), strings,  # type: ignore[arg-type]
+                                                guide_regions(source.guide, tag)))
     templates = templates_for(templates_dir, content)
     template_strings = [(msgid, None) for msgid in string_ids(ui_template(templates.dirs))]
     for tag, path in sorted(ui_catalog_paths(templates.catalog_dirs).items()):
         if wanted(tag):
-            lines += map(str, catalog_todos(path, read_catalog(path, tag), template_strings))
+            lines += map(str, catalog_todos(path, read_catalog(path, tag), template_strings, phone_regions([tag])))
     return lines

@@ -7,6 +7,8 @@ and QR blocks by name. Anything else is refused: other hosts, ``http:``,
 ``javascript:``, user-info (``good.example@evil.example``), look-alike hosts
 mixing scripts (a Cyrillic ``а`` in a Latin name), and URL shorteners that hide
 where they lead. A translation may not add an address its source does not have.
+Phone numbers are contact points too (found by ``phones.py``): text may print
+one only through a ``{param}`` placeholder, so it is declared in one place.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
+
+from generator.content.phones import phone_numbers
 
 # Services that hide the address they lead to.
 SHORTENERS = frozenset({
@@ -95,8 +99,11 @@ def link_targets(text: str) -> list[str]:
     return [target for _, target in LINK_REFERENCE.findall(text)]
 
 
-def text_problems(text: str, links: Mapping[str, str]) -> list[str]:
-    """What is wrong with the links and addresses in one string of content."""
+def text_problems(text: str, links: Mapping[str, str], regions: Iterable[str] = ()) -> list[str]:
+    """What is wrong with the links, addresses and phone numbers in one string of content.
+
+    ``regions``: whose national phone formats to look for (``phones.phone_regions``); numbers written
+    with ``+`` are found without it."""
     problems = []
     for target in link_targets(text):
         name = target.removeprefix("link:")
@@ -109,6 +116,10 @@ def text_problems(text: str, links: Mapping[str, str]) -> list[str]:
         if address.rstrip("/.") not in {u.rstrip("/") for u in links.values()} | set(map(readable_url, links.values())):
             problems.append(f"address '{address}' is not an official link; declare it under 'links' "
                             "and refer to it as [text](link:NAME)")
+    printed = LINK_REFERENCE.sub(lambda link: f" {link.group(1)} ", text)  # a link's label prints too
+    for number in phone_numbers(printed, regions):
+        problems.append(f"phone number '{number}' is typed into the text; a phone number prints only from a "
+                        "parameter: declare it under 'params' (e.g. support_phone) and write {support_phone}")
     return problems
 
 

@@ -14,6 +14,7 @@ from generator.content.messages import iter_messages
 from generator.content.links import host_problem, text_problems, url_problem
 from generator.content.model import Block, Guide, Image, QrCode, Section, known_keys
 from generator.content.params import placeholders
+from generator.content.phones import guide_regions
 from generator.content.safe_yaml import LoadedYaml, load_yaml
 
 if TYPE_CHECKING:
@@ -90,8 +91,9 @@ def _link_problems(guide: Guide, loaded: LoadedYaml) -> list[Problem]:
         problem = url_problem(url, guide.official_hosts)
         if problem:
             problems.append(loaded.problem(("links", name), f"links.{name}: {problem}"))
+    regions = guide_regions(guide)
     for message in iter_messages(guide):
-        for problem in text_problems(message.source, guide.links):
+        for problem in text_problems(message.source, guide.links, regions):
             problems.append(loaded.problem(message.path, f"{_field(message.path)}: {problem}"))
     for path, block in iter_blocks(guide.blocks, QrCode):
         if block.link not in guide.links:

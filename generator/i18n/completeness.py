@@ -10,6 +10,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from generator.content.messages import iter_messages
+from generator.content.phones import guide_regions, phone_regions
 from generator.i18n.catalogs import read_catalog, string_ids
 from generator.i18n.library import GuideSource
 from generator.i18n.reviewed import is_reviewed
@@ -42,15 +43,16 @@ def completeness(source: GuideSource, language: str, catalog: Catalog | None = N
     catalog = catalog or source.catalog(language)
     if catalog is None:  # the source language needs no review
         return Completeness(len(messages), 0, 0, len(messages))
-    return _count((message.source, catalog.get(message.source, context=message.context)) for message in messages)
+    return _count(((message.source, catalog.get(message.source, context=message.context)) for message in messages),
+                  guide_regions(source.guide, language))
 
 
-def _count(entries: Iterable[tuple[str, Message | None]]) -> Completeness:
+def _count(entries: Iterable[tuple[str, Message | None]], regions: Iterable[str]) -> Completeness:
     """Usable translations are translated; fuzzy ones fuzzy; missing or unusable ones untranslated."""
     counts: Counter[Unusable | None] = Counter()
     reviewed = 0
     for source, entry in entries:
-        counts[why_unusable(source, entry)] += 1
+        counts[why_unusable(source, entry, regions)] += 1
         reviewed += is_reviewed(entry)
     total = sum(counts.values())
     return Completeness(counts[None], counts[Unusable.FUZZY], total - counts[None] - counts[Unusable.FUZZY],
@@ -62,4 +64,5 @@ def ui_completeness(template_dirs: list[Path], path: Path, language: str) -> Com
     from generator.i18n.workflow import ui_template
 
     catalog = read_catalog(path, language)
-    return _count((msgid, catalog.get(msgid)) for msgid in string_ids(ui_template(template_dirs)))
+    return _count(((msgid, catalog.get(msgid)) for msgid in string_ids(ui_template(template_dirs))),
+                  phone_regions([language]))

@@ -8,6 +8,7 @@ from babel.messages.catalog import Catalog
 
 from generator.content.messages import Message, map_messages
 from generator.content.model import Guide
+from generator.content.phones import guide_regions
 from generator.content.textnorm import normalize_text
 from generator.i18n.usability import INVALID, Unusable, what_is_wrong, why_unusable
 
@@ -50,13 +51,14 @@ def localize(guide: Guide, language: str, catalog: Catalog | None) -> LocalizedG
     result = LocalizedGuide(guide, language)
     if catalog is None:
         return result
+    regions = guide_regions(guide, language)
 
     def translate(message: Message) -> str:
         entry = catalog.get(message.source, context=message.context)
-        reason = why_unusable(message.source, entry)
+        reason = why_unusable(message.source, entry, regions)
         if reason is None and entry is not None:
             return normalize_text(str(entry.string))
-        detail = what_is_wrong(message.source, str(entry.string)) if reason in INVALID and entry else ""
+        detail = what_is_wrong(message.source, str(entry.string), regions) if reason in INVALID and entry else ""
         result.fallbacks.append(Fallback(message.context, reason or Unusable.MISSING, message.critical,
                                          (entry.lineno or 0) if entry else 0, detail))
         return SourceText(message.source, guide.source_language)

@@ -20,6 +20,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from generator.content.messages import iter_messages
+from generator.content.phones import Regions, guide_regions
 from generator.i18n.library import GuideSource
 from generator.i18n.reviewed import ReviewMark, review_mark
 from generator.i18n.usability import INVALID, Unusable, what_is_wrong, why_unusable
@@ -60,22 +61,23 @@ class ReviewSection:
         return sum(row.reviewed for row in self.rows)
 
 
-def _state(source: str, reason: Unusable | None, translation: str) -> str:
+def _state(source: str, reason: Unusable | None, translation: str, regions: Regions) -> str:
     if reason is None:
         return "translated"
     if reason in INVALID:
-        return f"invalid: translation {what_is_wrong(source, translation)}"
+        return f"invalid: translation {what_is_wrong(source, translation, regions)}"
     return "fuzzy" if reason is Unusable.FUZZY else "untranslated"
 
 
-def _row(catalog: Catalog, source: str, context: str | None, shown: str, where: str, safety: bool) -> ReviewRow:
+def _row(catalog: Catalog, source: str, context: str | None, shown: str, where: str, safety: bool,
+         regions: Regions) -> ReviewRow:
     entry = catalog.get(source, context=context)
     translation = str(entry.string) if entry is not None and isinstance(entry.string, str) else ""
-    reason = why_unusable(source, entry)
+    reason = why_unusable(source, entry, regions)
     previous = " ".join(split_previous(entry.user_comments)[1]) if entry is not None else ""
     if entry is not None and not previous and entry.previous_id:
         previous = " ".join([entry.previous_id] if isinstance(entry.previous_id, str) else entry.previous_id)
-    return ReviewRow(shown, where, source, translation, _state(source, reason, translation), safety,
+    return ReviewRow(shown, where, source, translation, _state(source, reason, translation, regions), safety,
                      (entry.lineno or 0) if entry is not None else 0,
                      previous if reason is Unusable.FUZZY else "", review_mark(entry))
 
@@ -84,8 +86,9 @@ def guide_rows(source: GuideSource, language: str) -> list[ReviewRow]:
     """Every string of a guide in ``language`` (a translation, not the source language)."""
     catalog = source.catalog(language)
     assert catalog is not None, "the source language has nothing to review"
+    regions = guide_regions(source.guide, language)
     return [_row(catalog, m.source, m.context, m.context, "checklist" if m.path[0] == "checklist" else "handout",
-                 m.critical) for m in iter_messages(source.guide)]
+                 m.critical, regions) for m in iter_messages(source.guide)]
 
 
 def where_template_string(files: Iterable[str]) -> str:
@@ -102,10 +105,10 @@ def where_template_string(files: Iterable[str]) -> str:
     return DESK
 
 
-def template_rows(template: Catalog, catalog: Catalog) -> list[ReviewRow]:
-    """Every template string (``template`` is their ``.pot``) in ``catalog``'s language."""
-    return [_row(catalog, str(m.id), None, str(m.id), where_template_string(name for name, _ in m.locations), False)
-            for m in template if m.id]
+def template_rows(template: Catalog, catalog: Catalog, regions: Regions = ()) -> list[ReviewRow]:
+    """Every template string (``template`` is their ``.pot``) in ``catalog``'s language (its ``regions``)."""
+    return [_row(catalog, str(m.id), None, str(m.id), where_template_string(name for name, _ in m.locations), False,
+                 regions) for m in template if m.id]
 
 
 def unreviewed_safety(source: GuideSource, language: str, format_: str) -> list[str]:

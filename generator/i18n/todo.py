@@ -38,12 +38,15 @@ class Todo:
         return f"{where}: {self.context}: {self.source}  [{what}]"
 
 
-def catalog_todos(path: Path, catalog: Catalog, wanted: Iterable[tuple[str, str | None]]) -> list[Todo]:
-    """What is left to do in ``catalog`` for the ``(source, context)`` strings it should translate."""
+def catalog_todos(path: Path, catalog: Catalog, wanted: Iterable[tuple[str, str | None]],
+                  regions: Iterable[str] = ()) -> list[Todo]:
+    """What is left to do in ``catalog`` for the ``(source, context)`` strings it should translate
+    (``regions``: whose national phone formats count, ``phones.phone_regions``)."""
+    regions = tuple(regions)
     todos = []
     for source, context in wanted:
         entry = catalog.get(source, context=context)
-        reason = why_unusable(source, entry)
+        reason = why_unusable(source, entry, regions)
         if reason is None:
             continue
         previous = " ".join(split_previous(entry.user_comments)[1]) if entry is not None else ""

@@ -17,6 +17,7 @@ from babel.messages.catalog import Catalog
 from generator.i18n.catalogs import read_catalog
 from generator.content.languages import match_language
 from generator.content.params import fill
+from generator.content.phones import Regions, phone_regions
 from generator.i18n.usability import why_unusable
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class UiStrings:
     """Template strings of one language; ``catalog`` None means English, the source."""
 
     catalog: Catalog | None
+    regions: Regions = ()  # whose national phone formats count as numbers (phones.phone_regions)
     missing: list[str] = field(default_factory=list)
     used: dict[str, str] = field(default_factory=dict)  # msgid → the text as printed
 
@@ -42,7 +44,7 @@ class UiStrings:
         if self.catalog is None:
             return msgid
         entry = self.catalog.get(msgid)
-        if why_unusable(msgid, entry) is not None:
+        if why_unusable(msgid, entry, self.regions) is not None:
             if msgid not in self.missing:
                 self.missing.append(msgid)
             return msgid
@@ -72,12 +74,12 @@ def load_ui_strings(language: str, catalog_dirs: list[Path], files: TemplateFile
         if not found:
             return UiStrings(Catalog(locale=None))
         path, data = catalogs[found]
-        return UiStrings(_parse_ui_catalog(path, found, data))
+        return UiStrings(_parse_ui_catalog(path, found, data), phone_regions([found]))
     paths = ui_catalog_paths(catalog_dirs)
     found = match_language(language, list(paths))
     if not found:
         return UiStrings(Catalog(locale=None))
-    return UiStrings(_read_ui_catalog(paths[found], found, paths[found].stat().st_mtime_ns))
+    return UiStrings(_read_ui_catalog(paths[found], found, paths[found].stat().st_mtime_ns), phone_regions([found]))
 
 
 @lru_cache(maxsize=64)

@@ -7,6 +7,7 @@ why. Guide strings and template strings follow the same rule.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 from babel.messages.catalog import Message
@@ -15,6 +16,7 @@ from generator.content.codepoints import describe, refused_char
 from generator.content.links import addresses, link_targets
 from generator.content.model import MAX_TEXT
 from generator.content.params import placeholders
+from generator.content.phones import added_numbers
 
 
 class Unusable(str, Enum):
@@ -23,7 +25,7 @@ class Unusable(str, Enum):
     MISSING = "missing"
     FUZZY = "fuzzy"
     PLACEHOLDERS = "placeholders differ"
-    LINKS = "links or addresses differ from the source"
+    LINKS = "links, addresses or phone numbers differ from the source"
     UNPRINTABLE = "unprintable or too long"
 
     def __str__(self) -> str:
@@ -34,8 +36,11 @@ class Unusable(str, Enum):
 INVALID = frozenset({Unusable.PLACEHOLDERS, Unusable.LINKS, Unusable.UNPRINTABLE})
 
 
-def why_unusable(source: str, entry: Message | None) -> Unusable | None:
-    """None when ``entry`` translates ``source`` in a printable way, else the reason it does not."""
+def why_unusable(source: str, entry: Message | None, regions: Iterable[str] = ()) -> Unusable | None:
+    """None when ``entry`` translates ``source`` in a printable way, else the reason it does not.
+
+    ``regions``: whose national phone formats count as numbers (``phones.phone_regions`` of the catalog's
+    language and the guide); numbers written with ``+`` count without them."""
     if entry is None or not entry.string or not isinstance(entry.string, str):
         return Unusable.MISSING
     if entry.fuzzy:
@@ -43,7 +48,8 @@ def why_unusable(source: str, entry: Message | None) -> Unusable | None:
     text = entry.string
     if placeholders(text) != placeholders(source):
         return Unusable.PLACEHOLDERS
-    if sorted(link_targets(text)) != sorted(link_targets(source)) or set(addresses(text)) - set(addresses(source)):
+    if sorted(link_targets(text)) != sorted(link_targets(source)) or set(addresses(text)) - set(addresses(source)) \
+            or added_numbers(text, source, regions):
         return Unusable.LINKS
     if len(text) > MAX_TEXT or _unprintable(text):
         return Unusable.UNPRINTABLE
@@ -54,8 +60,9 @@ def _unprintable(text: str) -> str | None:
     return refused_char(text, allowed="\t\n")
 
 
-def what_is_wrong(source: str, text: str) -> str:
-    """An invalid translation's fault in words: the placeholders, the code point, the length, the links."""
+def what_is_wrong(source: str, text: str, regions: Iterable[str] = ()) -> str:
+    """An invalid translation's fault in words: the placeholders, the code point, the length, the links,
+    a phone number."""
     if placeholders(text) != placeholders(source):
         return (f"must use the placeholders {sorted(placeholders(source))}, not {sorted(placeholders(text))}")
     char = _unprintable(text)
@@ -63,4 +70,8 @@ def what_is_wrong(source: str, text: str) -> str:
         return f"contains {describe(char)}"
     if len(text) > MAX_TEXT:
         return f"is {len(text):,} characters; at most {MAX_TEXT:,} are allowed"
+    added = added_numbers(text, source, regions)
+    if added:
+        return (f"adds the phone number '{added[0]}', which its source does not have; a phone number prints "
+                "only from a parameter of the guide ({name})")
     return "must use the same links as the source and add no address"

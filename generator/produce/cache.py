@@ -44,7 +44,8 @@ MANIFEST_NAME = ".guidegen-cache.json"
 MAX_MANIFEST_BYTES = 64_000_000  # about 200 bytes a document: far more documents than any library has
 _MANIFEST_VERSION = 1
 _PACKAGE = Path(__file__).resolve().parents[1]  # all of guidegen's code, every subpackage
-_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow", "jinja2", "babel")
+_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow", "jinja2", "babel",
+              "phonenumbers")  # its numbering plans decide which translations print
 
 
 def tree_digest(folder: Path, pattern: str = "*") -> str:

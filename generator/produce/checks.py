@@ -16,6 +16,7 @@ from generator.content.glossary import GLOSSARY_FILE, LoadedGlossary, TermRule, 
 from generator.content.links import text_problems
 from generator.i18n.localize import localize
 from generator.content.messages import iter_messages
+from generator.content.phones import added_numbers, guide_regions, phone_regions
 from generator.render.templates import Templates
 from generator.i18n.ui_strings import ui_catalog_paths
 from generator.i18n.usability import INVALID, Unusable, what_is_wrong, why_unusable
@@ -48,9 +49,10 @@ def check_library(library: Library, templates: Templates) -> CheckReport:
             continue
         for msgid in template_strings:
             entry = catalog.get(msgid)
-            if entry is not None and why_unusable(msgid, entry) in INVALID:
+            regions = phone_regions([language])
+            if entry is not None and why_unusable(msgid, entry, regions) in INVALID:
                 report.errors.append(Problem(display_path(path), entry.lineno or 0, 0,
-                                             f"'{msgid}': translation {what_is_wrong(msgid, str(entry.string))}"))
+                    f"'{msgid}': translation {what_is_wrong(msgid, str(entry.string), regions)}"))
     return report
 
 
@@ -72,9 +74,10 @@ def _check_terms(source: GuideSource, rules: list[TermRule], report: CheckReport
             continue  # reported by _check_guide
         if catalog is None:
             continue
+        regions = guide_regions(source.guide, language)
         for message in messages:
             entry = catalog.get(message.source, context=message.context)
-            if why_unusable(message.source, entry) is not None:
+            if why_unusable(message.source, entry, regions) is not None:
                 continue
             assert entry is not None
             for rule, expected in findings(rules, message.source, str(entry.string), language):
@@ -139,18 +142,22 @@ def _check_guide(source: GuideSource, report: CheckReport) -> None:
             continue
         assert catalog is not None
         wanted = {(m.source, m.context) for m in messages}
+        regions = guide_regions(guide, language)
         for message in messages:
             entry = catalog.get(message.source, context=message.context)
             if entry is None or not entry.string or not isinstance(entry.string, str):
                 continue
-            reason = why_unusable(message.source, entry)
-            if reason is Unusable.LINKS:
+            reason = why_unusable(message.source, entry, regions)
+            if reason is Unusable.LINKS and added_numbers(entry.string, message.source, regions):
+                report.errors.append(Problem(shown, entry.lineno or 0, 0,
+                    f"{message.context}: translation {what_is_wrong(message.source, entry.string, regions)}"))
+            elif reason is Unusable.LINKS:
                 problems = text_problems(entry.string, guide.links) or ["must use the same links as the source"]
                 report.errors.append(Problem(shown, entry.lineno or 0, 0,
                                              f"{message.context}: translation {problems[0]}"))
             elif reason in INVALID:
                 report.errors.append(Problem(shown, entry.lineno or 0, 0,
-                    f"{message.context}: translation {what_is_wrong(message.source, entry.string)}"))
+                    f"{message.context}: translation {what_is_wrong(message.source, entry.string, regions)}"))
         by_context = {m.context: m for m in messages}
         for entry in catalog:
             if not entry.id or (entry.id, entry.context) in wanted:

@@ -19,6 +19,7 @@ from babel.messages.catalog import Catalog
 
 from generator.produce.outputs import write_atomic
 from generator.errors import GuidegenError, display_path
+from generator.content.phones import phone_regions
 from generator.i18n.catalogs import catalog_bytes, keep_untouched, read_catalog
 from generator.i18n.library import GuideSource, Library
 from generator.i18n.review_rows import ReviewSection, guide_rows, template_rows, unreviewed_safety
@@ -53,7 +54,7 @@ def review_sections(library: Library, templates: Templates, language: str,
                               guide_rows(source, language)) for source in _guides(library, guides, language)]
     ui_path = ui_catalog_paths(templates.catalog_dirs).get(language)
     if ui_path is not None:
-        rows = template_rows(ui_template(templates.dirs), read_catalog(ui_path, language))
+        rows = template_rows(ui_template(templates.dirs), read_catalog(ui_path, language), phone_regions([language]))
         sections.append(ReviewSection(TEMPLATE_SECTION, ui_path, "en", rows))
     return sections
 
@@ -123,7 +124,8 @@ def record_review(library: Library, templates: Templates, language: str, guides:
         count = 0
         for row in wanted:
             entry = catalog.get(row.source, context=None if section.title == TEMPLATE_SECTION else row.context)
-            if entry is None or why_unusable(row.source, entry) is not None:
+            # row.state: the rule with the regions of the row's guide and language (a national phone number)
+            if entry is None or row.state != "translated" or why_unusable(row.source, entry) is not None:
                 result.skipped.append(f"{display_path(section.catalog)}:{row.line}: {row.context}: {row.state}")
                 continue
             set_mark(entry, reviewer, day)

@@ -284,7 +284,10 @@ class DeskServer:
 
         self.server.task_dispatcher.shutdown(timeout=5)
         # Closed from the loop's own thread (through its trigger): the loop ends when its map is empty.
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.sockets))
+        try:
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.sockets))
+        except OSError:  # the trigger is closed: the loop has already ended and closed its map
+            pass
         self.thread.join(timeout=10)
         if "guidegen.pool" in self.app.extensions:
             from generator.desk.app import close_desk

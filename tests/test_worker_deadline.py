@@ -44,3 +44,43 @@ def test_a_stopped_worker_costs_its_deadline_and_the_others_are_built(tmp_path: 
     assert not list((tmp_path / "out").rglob("*.tmp"))
     assert elapsed < 120  # a bound on the wait, not a speed goal: without a deadline it never ends
     assert pool.workers == [] and pool.retired == []
+
+
+_BLOCKED_IN_C = """
+import os
+import signal
+from generator.render import pdf
+
+original = pdf.Renderer.layout
+
+
+def blocked_in_c_for_handouts(self, html, *args):
+    if 'class="handout' in html:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # its own time limit can never fire
+        reader, _ = os.pipe()
+        os.read(reader, 1)  # a read no one answers, in C
+    return original(self, html, *args)
+
+
+pdf.Renderer.layout = blocked_in_c_for_handouts
+"""
+
+
+def test_a_worker_blocked_in_c_is_killed_at_its_deadline_and_says_where_it_was(tmp_path: Path) -> None:
+    """A worker whose own time limit cannot fire: the parent kills it at the deadline, and first has it write
+    each thread's stack to stderr (faulthandler), so the operator sees where it was stuck."""
+    import subprocess
+
+    from conftest import guidegen_with_worker_patch
+
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = subprocess.run([*guidegen_with_worker_patch(_BLOCKED_IN_C, tmp_path / "patch"), "build", "esim-cancel",
+                             "--content", str(CONTENT), "--lang", "en", "--timeout", "2", "-j", "2", "-o", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "en/esim-cancel-handout: timed out after 7 s" in result.stdout + result.stderr
+    assert "building en/esim-cancel-handout did not answer; where it was:" in result.stderr
+    assert "in blocked_in_c_for_handouts" in result.stderr  # the worker's own stack
+    assert (out / "en" / "esim-cancel-checklist.pdf").is_file()
+    assert time.monotonic() - started < 90  # bounded by the deadline, not a speed goal

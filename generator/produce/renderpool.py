@@ -80,7 +80,7 @@ class RenderPool:
         try:
             worker.connection.send(job)
             if not worker.connection.poll(self.settings.deadline):
-                self._stop(worker, output)
+                self._stop(worker, output, overdue=job.label)
                 return None, timed_out(self.settings.deadline or 0), False
             try:
                 answer = worker.connection.recv()
@@ -198,8 +198,8 @@ class RenderPool:
             self._retired = [w for w in self._retired if w.process.is_alive()]  # is_alive reaps the exited
             self._retired.append(worker)
 
-    def _stop(self, worker: _Desk, output: Path) -> None:
+    def _stop(self, worker: _Desk, output: Path, overdue: str = "") -> None:
         """Kill a worker that overran or died (a bounded wait), and remove its temporary file."""
-        stop_process(worker.process)
+        stop_process(worker.process, overdue=overdue)
         worker.connection.close()
         remove_temporaries(output, worker.process.pid)

@@ -16,12 +16,14 @@ inherits no lock and no file descriptor but the pipe it is given. Elsewhere
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import multiprocessing.context
 import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -154,6 +156,7 @@ def serve_jobs(settings: BuildSettings, connection: Connection) -> None:
     """A worker's life: build each job it is sent until it is sent None, or its parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _exit_cleanly)  # so write_atomic can remove its temporary file
+    faulthandler.register(STACK_SIGNAL, all_threads=True)  # a C-level handler: answers even when blocked in C
     die_with_parent()
     os.environ.clear()  # this process runs no other thread: changing its environment is safe
     os.environ.update(dict(settings.environment))
@@ -225,8 +228,21 @@ def exit_reason(process: multiprocessing.process.BaseProcess) -> str:
     return f"exit code {code}"
 
 
-def stop_process(process: multiprocessing.process.BaseProcess, wait: float = 5.0) -> None:
-    """SIGKILL (which ends a stopped process too) and a bounded wait for it."""
+STACK_SIGNAL = signal.SIGUSR1  # asks a worker for its stack (faulthandler, to its stderr) before it is killed
+STACK_WAIT = 0.5
+
+
+def stop_process(process: multiprocessing.process.BaseProcess, wait: float = 5.0, overdue: str = "") -> None:
+    """SIGKILL (which ends a stopped process too) and a bounded wait for it. A worker ``overdue`` (what it was
+    doing) first writes the stack of each of its threads to stderr, so the operator sees where it was stuck."""
+    if overdue and process.pid is not None and process.is_alive():
+        print(f"guidegen: the worker {process.pid} building {overdue} did not answer; where it was:",
+              file=sys.stderr, flush=True)
+        try:
+            os.kill(process.pid, STACK_SIGNAL)
+            time.sleep(STACK_WAIT)
+        except OSError:
+            pass
     process.kill()
     process.join(timeout=wait)
 

@@ -94,7 +94,7 @@ class WorkerPool:
         job = worker.job
         if job is None or self.deadline is None or time.monotonic() - worker.since < self.deadline:
             return None
-        stop_process(worker.process)
+        stop_process(worker.process, overdue=job.label)
         self.workers.remove(worker)
         worker.connection.close()
         if worker.process.pid is not None:

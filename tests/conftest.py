@@ -265,14 +265,12 @@ class DeskServer:
     """A desk app on waitress on a free loopback port, as ``guidegen serve`` runs it, stopped completely on exit:
     its task threads, its connections, its loop thread and its pool's workers (none is left for later tests)."""
 
-    def __init__(self, app: Any):
-        from waitress import create_server
-
-        from generator.desk.app import waitress_options
+    def __init__(self, app: Any, **overrides: Any):
+        from generator.desk.serving import desk_server
 
         self.app = app
         self.sockets: dict[int, Any] = {}  # waitress's socket map: ours, so that every connection can be closed
-        self.server = create_server(app, host="127.0.0.1", port=0, map=self.sockets, **waitress_options())
+        self.server = desk_server(app, host="127.0.0.1", port=0, sockets=self.sockets, **overrides)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> str:

@@ -549,3 +549,84 @@ def test_a_stopped_desk_leaves_no_thread_behind(tmp_path: Path) -> None:
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert threading.active_count() <= before, [t.name for t in threading.enumerate()]
+
+
+# --- 8. A desk that stays up: waitress's bounds (issue 26) -----------------------------------------------------------
+
+def test_waitress_bounds_connections_and_idle_time() -> None:
+    from generator.desk.serving import waitress_options
+
+    options = waitress_options()
+    assert options["connection_limit"] >= 200 and options["threads"] == 8
+    assert options["channel_timeout"] <= 30  # waitress's default keeps an idle connection 120 s
+    assert options["cleanup_interval"] < options["channel_timeout"]
+    from waitress.adjustments import Adjustments
+
+    Adjustments(**options)  # every name is one waitress knows
+
+
+def _exchange(connection: socket.socket, request: str) -> str:
+    """Send ``request`` and read one whole answer (headers and the Content-Length body)."""
+    connection.sendall(request.encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        assert chunk, data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"Content-Length: (\d+)", head, re.I).group(1))  # type: ignore[union-attr]
+    while len(body) < length:
+        body += connection.recv(65536)
+    return head.decode()
+
+
+def _closed_by_server(connection: socket.socket) -> bool:
+    connection.settimeout(5)
+    try:
+        return connection.recv(1) == b""
+    except TimeoutError:
+        return False
+
+
+def test_a_refusal_closes_its_connection_and_an_answer_keeps_it(app) -> None:  # type: ignore[no-untyped-def]
+    with _served(app) as base:
+        address = ("127.0.0.1", int(base.rsplit(":", 1)[1]))
+        for request in ("GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n",  # 400: a foreign Host
+                        f"POST {PRINT} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
+                        "Content-Length: 0\r\n\r\n",  # 403: no CSRF token
+                        "GET /xx/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"):  # 404
+            with socket.create_connection(address, timeout=10) as connection:
+                head = _exchange(connection, request)
+                assert re.search(r"^HTTP/1.1 4\d\d ", head) and "Connection: close" in head, head
+                assert _closed_by_server(connection), request
+        with socket.create_connection(address, timeout=10) as connection:
+            for _ in range(2):  # one connection, two answers
+                head = _exchange(connection, "GET /static/desk.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                assert head.startswith("HTTP/1.1 200") and "Connection: close" not in head
+
+
+def test_refused_requests_do_not_use_up_the_connections(app) -> None:  # type: ignore[no-untyped-def]
+    """The measured attack: 150 kept-alive sockets, each answered 400 for a foreign Host, then GET / (it timed out)."""
+    held = []
+    with _served(app) as base:
+        address = ("127.0.0.1", int(base.rsplit(":", 1)[1]))
+        try:
+            for _ in range(150):
+                connection = socket.create_connection(address, timeout=10)
+                held.append(connection)
+                assert _exchange(connection, "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n").startswith("HTTP/1.1 400")
+            status, seconds = _timed(base + "/")
+            assert status == 200 and seconds < 5, seconds
+        finally:
+            for connection in held:
+                connection.close()
+
+
+def test_an_idle_connection_is_dropped(app) -> None:  # type: ignore[no-untyped-def]
+    """The desk's own server closes a connection that says nothing (here after 1 s instead of 20)."""
+    with DeskServer(app, channel_timeout=1, cleanup_interval=1) as base:
+        connection = socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=10)
+        with connection:
+            started = time.monotonic()
+            assert _closed_by_server(connection)
+            assert time.monotonic() - started < 5

@@ -30,10 +30,8 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
     """The language desk page: pick a language, preview, download; print from the staff view (?staff)."""
     import logging
 
-    from waitress import serve as run
-
-    from generator.desk.app import DeskConfig, allowed_hosts, close_desk, create_app, waitress_options
-
+    from generator.desk.app import DeskConfig, allowed_hosts, close_desk, create_app
+    from generator.desk.serving import desk_server
     from generator.produce.outputs import check_output_folder
 
     check_output_folder(output, content)
@@ -57,6 +55,6 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
                        "PCs use with --allowed-host", err=True)
     click.echo(f"guidegen desk page on http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C stops it)")
     try:
-        run(app, host=host, port=port, **waitress_options())
+        desk_server(app, host=host, port=port).run()
     finally:
         close_desk(app)  # no worker outlives the desk

@@ -25,7 +25,6 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
@@ -48,7 +47,6 @@ from generator.render.templates import Templates
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
 MAX_FORM_BYTES = 16_384  # Flask refuses larger forms
-MAX_BODY_BYTES = 65_536  # waitress refuses larger bodies before reading them
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; "
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
@@ -77,12 +75,6 @@ def allowed_hosts(bound: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The host names the desk answers to: the loopback names, the address it listens on, and ``extra``."""
     names = [*LOOPBACK_HOSTS, *([] if bound in WILDCARD_ADDRESSES else [bound]), *extra]
     return tuple(dict.fromkeys(_bare_host(name) for name in names))
-
-
-def waitress_options() -> dict[str, Any]:
-    """How ``guidegen serve`` runs waitress (the tests start it the same way)."""
-    return {"threads": 8, "ident": "guidegen", "max_request_body_size": MAX_BODY_BYTES,
-            "max_request_header_size": 65_536, "expose_tracebacks": False}
 
 
 def close_desk(app: Flask) -> None:

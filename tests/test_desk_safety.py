@@ -243,6 +243,17 @@ def _get(url: str, timeout: float = 60) -> tuple[int, str, bytes]:
         return error.code, error.headers.get_content_type(), error.read()
 
 
+def _ready(url: str, seconds: float = 120) -> tuple[int, str, bytes]:
+    """GET ``url`` as a browser does: a "preparing" answer (503 with Retry-After) is asked again, bounded."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = _get(url)
+        if answer[0] != 503 or b"refresh" not in answer[2] and b"Preparing" not in answer[2] or \
+                time.monotonic() > deadline:
+            return answer
+        time.sleep(1.0)
+
+
 def test_serve_with_relative_folders_loads_every_image(tmp_path: Path) -> None:
     """As the README starts it: ``guidegen serve`` in a folder, default ``-o build``, a relative ``--content``."""
     (tmp_path / "content").symlink_to(CONTENT)
@@ -263,12 +274,12 @@ def test_serve_with_relative_folders_loads_every_image(tmp_path: Path) -> None:
         assert status == 200
         images = []
         for page in ("/en/", "/ar/", PREVIEW, "/ar/esim-cancel/handout/"):
-            status, _, body = _get(base + page)
+            status, _, body = _ready(base + page)
             assert status == 200, page
             images += re.findall(r'<img src="([^"]+)"', body.decode().replace("&amp;", "&"))
         assert len(images) >= 4
         for image in images:
-            status, kind, body = _get(base + image)
+            status, kind, body = _ready(base + image)
             assert (status, kind) == (200, "image/png"), (image, body[:300])
             assert body[:8] == b"\x89PNG\r\n\x1a\n"
         assert (tmp_path / "build" / ".previews").is_dir()

@@ -24,9 +24,9 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from generator.produce.cache import Fingerprints, Manifest, fingerprint_options
@@ -131,14 +131,17 @@ class OnDemand:
             if waits:
                 self._waiters.release()
 
-    def _up_to_date(self, job: Job, path: Path) -> bool:
-        """Whether the PDF of ``job`` is made from today's inputs (a remembered failure is raised)."""
-        key = self.key(job)
+    def _up_to_date(self, job: Job, path: Path, key: str | None = None) -> bool:
+        """Whether the PDF of ``job`` is made from today's inputs (``key``: computed if not given); a failure
+        remembered for those inputs is raised."""
+        key = key or self.key(job)
+        with self._manifest:
+            if Manifest(self.out_dir).fresh(path, key) is not None:
+                return True
         known = self._failures.get(key)
         if known is not None:
             raise GuidegenError(known)
-        with self._manifest:
-            return Manifest(self.out_dir).fresh(path, key) is not None
+        return False
 
     def _forget(self, path: Path, future: Future[Path]) -> None:
         with self._guard:
@@ -157,12 +160,8 @@ class OnDemand:
         path = job.output(self.out_dir)
         with self._lock_for(path):
             key = self.key(job)
-            with self._manifest:
-                if Manifest(self.out_dir).fresh(path, key) is not None:
-                    return path, None
-            known = self._failures.get(key)
-            if known is not None:
-                raise GuidegenError(known)
+            if self._up_to_date(job, path, key):
+                return path, None
             result = self._build(job)
             if not result.ok:
                 if not result.transient:  # a full disk or a dead worker is tried again next time

@@ -72,6 +72,13 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     browser.get(desk + "/")
     browser.save_screenshot(str(screenshots / "1-home.png"))
     _assert_accessible(browser)
+    # A thumbnail whose image is still being prepared (or failed) is as large a target as a loaded one.
+    browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "Promise.all([...document.querySelectorAll('.thumb img')].map(i => new Promise(r => {"
+        " i.addEventListener('error', r, {once: true}); i.src = '/not-yet-' + Date.now() + '.png'; }))).then(done);")
+    _assert_accessible(browser)
+    browser.get(desk + "/")
     assert browser.find_element(By.CSS_SELECTOR, "header .service").text == "Printed guides"
     assert _visible_languages(browser) == sorted(BUNDLED_LANGUAGES)  # ordered by tag
     names = {e.get_attribute("lang"): e.text for e in browser.find_elements(By.CSS_SELECTOR, ".native")}

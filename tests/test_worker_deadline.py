@@ -84,3 +84,25 @@ def test_a_worker_blocked_in_c_is_killed_at_its_deadline_and_says_where_it_was(t
     assert "in blocked_in_c_for_handouts" in result.stderr  # the worker's own stack
     assert (out / "en" / "esim-cancel-checklist.pdf").is_file()
     assert time.monotonic() - started < 90  # bounded by the deadline, not a speed goal
+
+
+def test_a_fontconfig_that_does_not_answer_is_a_clear_error_at_its_deadline(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """fc-list is asked with a deadline of its own: a stuck fontconfig (a cache being rebuilt on a full disk,
+    a hung NFS font folder) ends in a message saying what to do, never a wait without end."""
+    import pytest
+
+    from generator.fonts import fontconfig
+
+    stuck = tmp_path / "fc-list"
+    stuck.write_text("#!/bin/sh\nexec sleep 60\n")
+    stuck.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(fontconfig, "FC_LIST_TIMEOUT", 0.5)
+    fontconfig.family_faces.cache_clear()
+    started = time.monotonic()
+    try:
+        with pytest.raises(fontconfig.FontconfigMissing, match="did not answer within 0.5 s.*fc-cache"):
+            fontconfig.family_faces("Noto Sans Test Family")
+    finally:
+        fontconfig.family_faces.cache_clear()
+    assert time.monotonic() - started < 10

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
+FC_LIST_TIMEOUT = 60.0  # seconds; a first call on a fresh machine may build fontconfig's cache
+
+
 class FontconfigMissing(RuntimeError):
-    pass
+    """fontconfig cannot be asked: ``fc-list`` is not installed, or did not answer in time."""
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,12 @@ def family_faces(family: str) -> tuple[FontFace, ...]:
     if shutil.which("fc-list") is None:
         raise FontconfigMissing("fontconfig's fc-list is missing: install the 'fontconfig' package")
     pattern = f":family={family.replace('-', chr(92) + '-')}"
-    output = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\t%{style[0]}\t%{charset}\n", pattern],
-                            capture_output=True, text=True, check=False).stdout
+    try:
+        output = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\t%{style[0]}\t%{charset}\n", pattern],
+                                capture_output=True, text=True, check=False, timeout=FC_LIST_TIMEOUT).stdout
+    except subprocess.TimeoutExpired as error:
+        raise FontconfigMissing(f"fontconfig's fc-list did not answer within {FC_LIST_TIMEOUT:g} s "
+                                f"(asked for {family!r}): run 'fc-cache' and try again") from error
     faces = set()
     for line in output.splitlines():
         parts = line.split("\t")

@@ -369,8 +369,9 @@ def test_a_fifo_or_a_device_in_the_content_folder_is_an_error_not_a_hang(content
     spanish = content_copy / "esim-transfer" / "locales" / "es.po"
     spanish.unlink()
     os.mkfifo(spanish)
-    result, _ = _guidegen("check", "--content", str(content_copy), timeout=60)
+    result, peak_kib = _guidegen("check", "--content", str(content_copy), timeout=60)
     assert result.returncode == 1, result.stdout + result.stderr
+    assert peak_kib < 500 * 1024, f"{peak_kib / 1024:.0f} MB"
     assert "fifo-guide/guide.yaml: file is a FIFO, not a regular file" in result.stderr
     assert "device-guide/guide.yaml: file is a device, not a regular file" in result.stderr
     assert "esim-cancel/locales/fr.po: file is a device, not a regular file" in result.stderr
@@ -401,6 +402,28 @@ def test_an_unused_huge_file_in_assets_costs_no_memory(guide_copy: Path, tmp_pat
     result, peak_kib = _guidegen("build", "esim-cancel", "--content", str(guide_copy), "-l", "en", "-f", "checklist",
                                  "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
+    assert peak_kib < 500 * 1024, f"{peak_kib / 1024:.0f} MB"
+
+
+def test_a_huge_image_the_guide_names_is_refused_unread(guide_copy: Path, tmp_path: Path) -> None:
+    """An image block naming a 1.5 GB file (sparse): an error at its src line, and the process stays small."""
+    assets = guide_copy / "esim-cancel" / "assets"
+    assets.mkdir(exist_ok=True)
+    with (assets / "huge.png").open("wb") as huge:
+        huge.truncate(1536 * 1024**2)
+    guide = guide_copy / "esim-cancel" / "guide.yaml"
+    text = guide.read_text(encoding="utf-8")
+    anchor = "      - type: paragraph\n"
+    assert anchor in text
+    block = "      - type: image\n        src: huge.png\n        alt: 示意图\n"
+    guide.write_text(text.replace(anchor, block + anchor, 1), encoding="utf-8")
+    line = text[:text.index(anchor)].count("\n") + 2
+    result, peak_kib = _guidegen("build", "esim-cancel", "--content", str(guide_copy), "-l", "en", "-f", "handout",
+                                 "-o", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"guide.yaml:{line}:" in result.stderr and "'huge.png'" in result.stderr, result.stderr
+    assert "1,610,612,736 bytes" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "en" / "esim-cancel-handout.pdf").exists()
     assert peak_kib < 500 * 1024, f"{peak_kib / 1024:.0f} MB"
 
 

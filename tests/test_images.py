@@ -164,3 +164,68 @@ def test_svg_image_prints(content_copy: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # The alt text is not translated in en.po yet: it falls back to the source and says so.
     assert "what.phone.alt" in result.stderr
+
+
+_SVG_WITH_PNG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                 'width="200" height="100"><rect width="200" height="100" fill="#eee"/>'
+                 '<image xlink:href="inner.png" x="10" y="10" width="80" height="40"/></svg>')
+
+
+def _key(content: Path, language: str = "en", format_: str = "handout") -> str:
+    from generator.i18n.library import load_library
+    from generator.produce.cache import Fingerprints
+    from generator.produce.jobs import Job
+    from generator.render.templates import Templates
+
+    library = load_library(content)
+    return Fingerprints(library, Templates(content_dir=content), {}).key(Job("esim-cancel", language, format_))
+
+
+def test_a_documents_key_covers_the_images_it_uses_and_no_other_file(guide_copy: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key hashes the files the guide's image blocks name and the images an SVG among them names. Any other
+    file of assets/ may change, or be 1.5 GB, without a rebuild and without being read; a used file whose stat
+    is unchanged is not read again for the next key (the desk asks every 2 s)."""
+    from generator.content import digests
+
+    assets = _assets(guide_copy)
+    (assets / "inner.png").write_bytes(_png(40, 20))
+    (assets / "diagram.svg").write_text(_SVG_WITH_PNG, encoding="utf-8")
+    (assets / "unused.png").write_bytes(_png(10, 10))
+    with (assets / "huge.bin").open("wb") as huge:
+        huge.truncate(1536 * 1024**2)
+    _add_image(guide_copy, "diagram.svg")
+    read: list[str] = []
+    real = digests.read_regular
+
+    def counting(path: Path, limit: int) -> bytes:
+        read.append(Path(path).name)
+        return real(path, limit)
+
+    monkeypatch.setattr(digests, "read_regular", counting)
+    first = _key(guide_copy)
+    assert sorted(name for name in read if name in {"inner.png", "diagram.svg", "unused.png", "huge.bin"}) == [
+        "diagram.svg", "inner.png"]
+    read.clear()
+    assert _key(guide_copy) == first
+    assert "inner.png" not in read and "diagram.svg" not in read, read
+    (assets / "unused.png").write_bytes(_png(12, 12))
+    assert _key(guide_copy) == first
+    (assets / "inner.png").write_bytes(_png(41, 20))  # the image inside the SVG
+    second = _key(guide_copy)
+    assert second != first
+    (assets / "diagram.svg").write_text(_SVG_WITH_PNG.replace("#eee", "#ddd"), encoding="utf-8")
+    assert _key(guide_copy) not in (first, second)
+
+
+def test_an_svg_prints_the_image_it_names_from_the_assets_folder(guide_copy: Path, tmp_path: Path) -> None:
+    """The snapshot a document is drawn from holds what the guide uses, the images its SVGs name included."""
+    assets = _assets(guide_copy)
+    (assets / "inner.png").write_bytes(_png(40, 20))
+    (assets / "diagram.svg").write_text(_SVG_WITH_PNG, encoding="utf-8")
+    (assets / "unused.png").write_bytes(_png(10, 10))
+    _add_image(guide_copy, "diagram.svg")
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(guide_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert [(width, height) for _, width, height in _images_in(out / "zh-CN" / "esim-cancel-handout.pdf")] == [(40, 20)]

@@ -117,6 +117,28 @@ def _looks_like_svg(data: bytes) -> bool:
     return head.startswith((b"<?xml", b"<svg", b"<!--"))
 
 
+_HREF = re.compile(rb"""\bhref\s*=\s*(["'])([^"'<>]{1,300})\1""")
+MAX_SVG_REFERENCES = 64
+
+
+def svg_references(data: bytes) -> tuple[str, ...]:
+    """The relative files an SVG image names with ``href`` (other images of its folder), in order; () when
+    ``data`` is not SVG. Addresses with a scheme, absolute paths and fragments are not files of the folder."""
+    if not _looks_like_svg(data):
+        return ()
+    found: list[str] = []
+    for match in _HREF.finditer(data):
+        try:
+            target = match.group(2).decode("utf-8").strip()
+        except UnicodeDecodeError:
+            continue
+        if target and ":" not in target and not target.startswith(("#", "/")) and target not in found:
+            found.append(target.split("#")[0])
+        if len(found) >= MAX_SVG_REFERENCES:
+            break
+    return tuple(found)
+
+
 def _svg(data: bytes) -> ImageInfo:
     if len(data) > MAX_SVG_BYTES:
         raise AssetProblem(f"is {len(data):,} bytes; SVG images may be at most {MAX_SVG_BYTES:,}")

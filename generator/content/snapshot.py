@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from generator.content.assets import ASSETS_DIR, AssetProblem
 from generator.content.bounded import Refused, read_regular
+from generator.content.digests import Digest, digest_of, file_digest
 from generator.errors import GuidegenError, display_path
 
 LOCALES_DIR = "locales"
@@ -27,44 +29,62 @@ MAX_FOLDER_BYTES = 64_000_000  # all of one folder's files together
 MAX_INPUT_BYTES = 2_000_000  # a guide.yaml or a catalog (their own limits are checked when they are parsed)
 
 
-def read_folder(folder: Path, refused: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Every file below ``folder`` (relative POSIX name → bytes); empty when it does not exist.
+def read_folder(folder: Path, refused: dict[str, str] | None = None, names: Iterable[str] | None = None,
+                contents: bool = True) -> tuple[dict[str, bytes], dict[str, Digest]]:
+    """The files below ``folder``: their bytes (relative POSIX name → bytes; none unless ``contents``) and their
+    digests; both empty when it does not exist.
 
-    Files that resolve outside the folder (symbolic links) are left out: nothing
+    ``names``: only these files, and the files the SVG images among them name (what a document uses);
+    ``None``: every file. Files that resolve outside the folder (symbolic links) are left out: nothing
     may be served from there anyway. What is not a regular file, or is larger than
     ``MAX_FOLDER_FILE_BYTES``, or would take the folder past ``MAX_FOLDER_BYTES``, is
-    not read: its name and the reason go to ``refused`` (a document that uses it says so).
+    not read: its name and the reason go to ``refused`` (a document that uses it says so). Without
+    ``contents``, a file whose stat is unchanged since it was last hashed is not read again (``digests``).
     """
     files: dict[str, bytes] = {}
+    hashes: dict[str, Digest] = {}
     if not folder.is_dir():
-        return files
+        return files, hashes
     root = folder.resolve()
     total = 0
-    for path in sorted(folder.rglob("*")):
+    wanted = sorted(folder.rglob("*")) if names is None else [folder / name for name in dict.fromkeys(names)]
+    seen: set[str] = set()
+    while wanted:
+        path = wanted.pop(0)
         if "__pycache__" in path.parts:
             continue
-        name = path.relative_to(folder).as_posix()
         try:
-            if path.is_dir() or not path.resolve().is_relative_to(root):
+            resolved = path.resolve()
+            if path.is_dir() or not resolved.is_relative_to(root):
                 continue
-            data = read_regular(path, min(MAX_FOLDER_FILE_BYTES, MAX_FOLDER_BYTES - total))
+            name = resolved.relative_to(root).as_posix() if names is not None else path.relative_to(folder).as_posix()
+            if name in seen:
+                continue
+            seen.add(name)
+            limit = min(MAX_FOLDER_FILE_BYTES, MAX_FOLDER_BYTES - total)
+            if contents:
+                data = read_regular(path, limit)
+                files[name], hashes[name] = data, digest_of(path, data)
+            else:
+                hashes[name] = file_digest(path, limit)
         except Refused as reason:
             if refused is not None:
                 refused[name] = str(reason)
             continue
-        except OSError:
-            continue  # vanished or unreadable since it was listed: as if it were not there
-        files[name] = data
-        total += len(data)
-    return files
+        except (OSError, ValueError):
+            continue  # missing, vanished or unreadable since it was listed: as if it were not there
+        total += hashes[name].size
+        if names is not None:  # an SVG's own images are used too
+            wanted.extend(path.parent / ref for ref in hashes[name].svg_refs)
+    return files, hashes
 
 
-def folder_digest(files: dict[str, bytes]) -> str:
-    """Hash of a folder's files: names and bytes."""
+def folder_digest(hashes: dict[str, Digest]) -> str:
+    """Hash of a folder's files: names and the hashes of their bytes."""
     digest = hashlib.sha256()
-    for name in sorted(files):
+    for name in sorted(hashes):
         digest.update(name.encode() + b"\0")
-        digest.update(hashlib.sha256(files[name]).digest())
+        digest.update(hashes[name].sha256)
     return digest.hexdigest()
 
 
@@ -77,22 +97,29 @@ def read_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes | None:
         return None
 
 
+def _digests(files: dict[str, bytes]) -> dict[str, Digest]:
+    return {name: digest_of(Path(name), data) for name, data in files.items()}
+
+
 @dataclass(frozen=True)
 class Folder:
     """The files of one folder as they were read, served by absolute path or by name."""
 
     root: Path  # resolved
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # empty when read for its digest only
     refused: dict[str, str] = field(default_factory=dict)  # files not read (a FIFO, too large…): why
+    hashes: dict[str, Digest] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, folder: Path) -> Folder:
+    def read(cls, folder: Path, names: Iterable[str] | None = None, contents: bool = True) -> Folder:
+        """The files of ``folder`` (or only ``names`` and what they use; see ``read_folder``)."""
         refused: dict[str, str] = {}
-        return cls(folder.resolve(), read_folder(folder, refused), refused)
+        files, hashes = read_folder(folder, refused, names, contents)
+        return cls(folder.resolve(), files, refused, hashes)
 
     @cached_property
     def digest(self) -> str:
-        return folder_digest(self.files)
+        return folder_digest(self.hashes if self.hashes or not self.files else _digests(self.files))
 
     def path(self, name: str, what: str = f"the guide's {ASSETS_DIR}/ folder") -> Path:
         """The absolute path of ``name`` in this folder; AssetProblem if it is not one of its files."""
@@ -125,8 +152,9 @@ class TemplateFiles:
     project_catalogs: Folder | None = None  # a content folder's own template-string catalogs
 
     @classmethod
-    def read(cls, dirs: list[Path], project_catalogs: Path | None = None) -> TemplateFiles:
-        return cls(tuple(Folder.read(d) for d in dirs), Folder.read(project_catalogs) if project_catalogs else None)
+    def read(cls, dirs: list[Path], project_catalogs: Path | None = None, contents: bool = True) -> TemplateFiles:
+        catalogs = Folder.read(project_catalogs, contents=contents) if project_catalogs else None
+        return cls(tuple(Folder.read(d, contents=contents) for d in dirs), catalogs)
 
     @property
     def dirs(self) -> list[Path]:
@@ -138,7 +166,7 @@ class TemplateFiles:
         for folder in self.folders:
             digest.update(folder.digest.encode())
         own = self.project_catalogs
-        digest.update(own.digest.encode() if own is not None and own.files else b"-")  # none: as if no folder
+        digest.update(own.digest.encode() if own is not None and own.hashes else b"-")  # none: as if no folder
         return digest.hexdigest()
 
     def find(self, name: str) -> tuple[Path, bytes] | None:
@@ -188,15 +216,41 @@ def read_guide_file(path: Path) -> bytes:
 
 
 def read_inputs(folder: Path, guide_file: str, language: str, templates: TemplateFiles,
-                same_guide: DocumentInputs | None = None) -> DocumentInputs:
-    """Read the guide file, the catalog of ``language`` and the assets of the guide in ``folder``.
+                same_guide: DocumentInputs | None = None, contents: bool = True) -> DocumentInputs:
+    """Read the guide file, the catalog of ``language`` and the assets the guide uses, from ``folder``.
 
     ``same_guide``: inputs read earlier for another language of the guide; its guide file and
     assets are reused (keys computed for a whole build then hold each asset once, not once a language).
+    Without ``contents`` the assets are only hashed (for a key: see ``digests``), not kept.
     """
     catalog_path = folder / LOCALES_DIR / f"{language}.po"
     if same_guide is not None:
         return DocumentInputs(same_guide.guide_path, same_guide.guide, catalog_path, read_file(catalog_path),
                               same_guide.assets, templates)
-    return DocumentInputs(folder / guide_file, read_guide_file(folder / guide_file), catalog_path,
-                          read_file(catalog_path), Folder.read(folder / ASSETS_DIR), templates)
+    guide_path = folder / guide_file
+    guide = read_guide_file(guide_path)
+    assets = Folder.read(folder / ASSETS_DIR, image_sources(guide_path, guide), contents)
+    return DocumentInputs(guide_path, guide, catalog_path, read_file(catalog_path), assets, templates)
+
+
+def image_sources(path: Path, guide: bytes) -> list[str] | None:
+    """The asset files a guide's image blocks name (``src``), in order: what its documents use of its
+    ``assets/`` folder. ``None`` when the file is not YAML (then the whole folder is read, within its bounds,
+    and the guide's errors are reported where it is parsed)."""
+    from generator.content.safe_yaml import load_yaml
+
+    try:
+        data = load_yaml(path, guide).data
+    except GuidegenError:
+        return None
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "image" and isinstance(node.get("src"), str):
+                found.append(node["src"])
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return found

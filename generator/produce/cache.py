@@ -1,14 +1,16 @@
 """Incremental builds: a document is rebuilt only when something that shapes its bytes changed.
 
 A job's key is a hash of everything that goes into its PDF: the guide file, the
-catalog of its language, its assets, every file of the template folders (CSS and
+catalog of its language, the files of its assets folder that the guide uses (images, and the
+images its SVGs name), every file of the template folders (CSS and
 template-string catalogs included), the brand file and logo, the font files of
 its stacks, the options, ``SOURCE_DATE_EPOCH``, and the code and versions of
 guidegen, WeasyPrint and the PDF libraries under it. The files are hashed as
 read into a snapshot (``snapshot``), and a document is rendered from that same
-snapshot, so the key recorded is always the key of what was rendered. The manifest in the output folder maps
-each PDF to the key it was built from and to the size and mtime it was written with, so a PDF
-edited or deleted by hand is rebuilt too. Builds running at the same time into
+snapshot, so the key recorded is always the key of what was rendered. A key alone hashes files
+remembered by ``stat`` (``content.digests``), so asking again reads only what changed. The
+manifest in the output folder maps each PDF to the key it was built from and to the size and
+mtime it was written with, so a PDF edited or deleted by hand is rebuilt too. Builds running at the same time into
 one folder merge their records under a lock; a damaged manifest is a warning
 and a full rebuild.
 """
@@ -119,7 +121,7 @@ class Fingerprints:
 
     @cached_property
     def _templates(self) -> TemplateFiles:
-        return self.templates.read()
+        return self.templates.read(contents=False)  # a key needs the files' digests only
 
     def inputs(self, job: Job) -> DocumentInputs:
         """The inputs of ``job``, read once per instance (a guide's file and assets once for all its languages)."""
@@ -128,7 +130,8 @@ class Fingerprints:
             source = self.library.get(job.guide)
             earlier = next((inputs for (guide, _), inputs in self._inputs.items() if guide == job.guide), None)
             self._inputs[job.guide, job.language] = read_inputs(source.folder, source.loaded.path.name,
-                                                                job.language, self._templates, earlier)
+                                                                job.language, self._templates, earlier,
+                                                                contents=False)
         return self._inputs[job.guide, job.language]
 
     def key(self, job: Job) -> str:

@@ -66,11 +66,12 @@ class Templates:
             raise GuidegenError("no content folder to write template-string catalogs into")
         return self.project_catalogs
 
-    def read(self) -> TemplateFiles:
-        """The files of the template folders (and the content folder's catalogs) as they are now."""
+    def read(self, contents: bool = True) -> TemplateFiles:
+        """The files of the template folders (and the content folder's catalogs) as they are now; without
+        ``contents`` only their digests (for a key)."""
         from generator.content.snapshot import TemplateFiles
 
-        return TemplateFiles.read(self.dirs, self.project_catalogs)
+        return TemplateFiles.read(self.dirs, self.project_catalogs, contents)
 
     @property
     def env(self) -> jinja2.Environment:

@@ -14,7 +14,8 @@ import pytest
 from babel.messages.pofile import read_po
 from PIL import Image
 
-from conftest import (BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdftotext, run_cli, squeeze)
+from conftest import (BUNDLED_GUIDES, BUNDLED_LANGUAGES, CONTENT, Built, pdf_reader, pdf_words, pdftotext, run_cli,
+                      squeeze)
 from generator.produce.fitting import largest_fitting
 from generator.content.loader import load_guide
 from generator.render.pdf import Layout
@@ -105,6 +106,14 @@ def papers(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     large = run_cli("build", "--content", str(CONTENT), "-f", "checklist", "--large-print", "-v", "-o", str(out))
     assert large.exit_code == 0, large.output
     return out, result.output + large.output
+
+
+def test_every_bundled_large_print_checklist_fits_one_a4_page(papers: tuple[Path, str]) -> None:
+    """Longer words (Russian, Ukrainian) must still fit the 18 pt floor: a translation is written for it."""
+    for guide in BUNDLED_GUIDES:
+        built = sorted(papers[0].glob(f"*/{guide}-checklist-large.pdf"))
+        assert [path.parent.name for path in built] == sorted(BUNDLED_LANGUAGES), guide
+        assert all(len(pdf_reader(path).pages) == 1 for path in built), guide
 
 
 def _checklist(built: Built, papers: tuple[Path, str], language: str, variant: str) -> Path:
@@ -381,6 +390,14 @@ def handouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert all("does not fit on one page" in line for line in failures), letter.output
     assert len(failures) <= 1
     return out
+
+
+def test_large_print_checklists_of_the_library_fit_a_letter_page(handouts: Path) -> None:
+    """French is among the wordiest bundled languages and Letter the shortest large page that must fit:
+    every guide's checklist gets there (at 18 pt or more, in two columns if need be)."""
+    pdfs = sorted((handouts / "fr").glob("*-checklist-letter-large.pdf"))
+    assert [p.name for p in pdfs] == [f"{guide}-checklist-letter-large.pdf" for guide in BUNDLED_GUIDES]
+    assert all(len(pdf_reader(pdf).pages) == 1 for pdf in pdfs)
 
 
 @pytest.mark.parametrize("language", BUNDLED_LANGUAGES)

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import CONTENT, PATIENT_RENDER_WAIT, ROOT, Built, pdf_reader, pdftotext, run_cli, squeeze, struct_langs
 from cups_server import PRINTER
+from staff_session import sign_in, staff_pin
 from generator.content.languages import english_name, native_name
 
 ORIGIN = {"Origin": "http://localhost"}
@@ -224,7 +225,8 @@ def app(tmp_path: Path):  # type: ignore[no-untyped-def]
     from generator.desk.app import DeskConfig, create_app
     from generator.render.templates import Templates
 
-    app = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates(), render_wait=PATIENT_RENDER_WAIT))
+    app = create_app(DeskConfig(CONTENT, tmp_path / "out", Templates(), render_wait=PATIENT_RENDER_WAIT,
+                                staff_pin=staff_pin()))
     yield app
     app.extensions["guidegen.pool"].close()
 
@@ -240,8 +242,9 @@ def test_the_desk_offers_the_card_to_preview_download_and_print(app, cups) -> No
     assert client.get("/card/page-1.png").mimetype == "image/png"
     assert client.get("/card/page-2.png").status_code == 404
 
-    staff = client.get("/?staff").data.decode()
-    assert 'action="/card/print?staff"' in staff
+    sign_in(client)
+    staff = client.get("/").data.decode()
+    assert 'action="/card/print"' in staff
     token = re.search(r'name="csrf_token" value="([^"]+)"', staff)
     assert token
     form = {"printer": PRINTER, "copies": "1"}

@@ -17,6 +17,7 @@ from conftest import (BUNDLED_DOCUMENTS, BUNDLED_LANGUAGES, CONTENT, PATIENT_REN
                       pdftotext)
 from generator.content.languages import native_name
 from cups_server import PRINTER
+from staff_session import STAFF_PIN, sign_in, staff_pin
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -28,7 +29,8 @@ def desk(cups, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # ty
     from generator.render.templates import Templates
     from generator.desk.app import DeskConfig, create_app
 
-    with DeskServer(create_app(DeskConfig(CONTENT, tmp_path_factory.mktemp("desk-build"), Templates()))) as url:
+    config = DeskConfig(CONTENT, tmp_path_factory.mktemp("desk-build"), Templates(), staff_pin=staff_pin())
+    with DeskServer(create_app(config)) as url:
         yield url
 
 
@@ -144,7 +146,9 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     text = pdftotext(download)
     assert "Heyon" in text and "eSIM" in text and "2026" in text
 
-    browser.get(desk + "/ar/esim-cancel/checklist/?staff")  # the staff view: printer and copies
+    browser.get(desk + "/ar/esim-cancel/checklist/?staff")  # ?staff alone grants nothing
+    assert not browser.find_elements(By.CSS_SELECTOR, "header .staff, form.print")
+    _sign_in(browser, desk, "/ar/esim-cancel/checklist/", "ar")  # the staff view: printer and copies
     assert browser.find_element(By.CSS_SELECTOR, "header .staff").text == "عرض الموظفين"
     browser.save_screenshot(str(screenshots / "4-staff-preview.png"))
     _assert_accessible(browser)
@@ -160,7 +164,28 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     attributes = cups.job_attributes(match.group(1))
     assert attributes["job-state"] == "completed" and attributes["copies"] == "2"
     cups.printed_file(match.group(1)).unlink()
+
+    browser.find_element(By.CSS_SELECTOR, "form.leave button").click()  # one tap back to the visitor view
+    _until(lambda: browser.current_url == desk + "/")
+    assert not browser.find_elements(By.CSS_SELECTOR, "header .staff, form.leave")
+    browser.get(desk + "/ar/esim-cancel/checklist/")
+    assert not browser.find_elements(By.CSS_SELECTOR, "form.print")
     print(f"screenshots: {screenshots}")
+
+
+def _sign_in(browser, desk: str, page: str, language: str = "en") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the staff login form, as staff do, and land on ``page``."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{desk}/staff/login?lang={language}&next={quote(page)}")
+    _assert_accessible(browser)
+    field = browser.find_element(By.CSS_SELECTOR, "form.login input[name=pin]")
+    assert field.get_attribute("type") == "password"
+    field.send_keys(STAFF_PIN)
+    browser.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+    _until(lambda: browser.current_url == desk + page)
 
 
 def _until(check: Callable[[], Any], seconds: float = 90.0) -> Any:
@@ -226,7 +251,7 @@ def test_a_page_on_another_origin_cannot_make_the_desk_print(
 
     sent: list[object] = []
     monkeypatch.setattr(web, "send_to_printer", lambda *args, **kwargs: sent.append(args))
-    browser.get(desk + "/en/esim-cancel/checklist/?staff")  # staff have the desk open: a session and its token
+    _sign_in(browser, desk, "/en/esim-cancel/checklist/")  # staff have the desk open: a session and its token
     token = browser.find_element(By.CSS_SELECTOR, "input[name=csrf_token]").get_attribute("value")
     assert token
     for name, leaked in (("attack.html", ""), ("attack-with-token.html", token)):  # even a token that leaked
@@ -248,8 +273,8 @@ def _client(tmp_path: Path):  # type: ignore[no-untyped-def]
     from generator.render.templates import Templates
     from generator.desk.app import DeskConfig, create_app
 
-    return create_app(DeskConfig(CONTENT, tmp_path / "out", Templates(),
-                                 render_wait=PATIENT_RENDER_WAIT)).test_client()
+    return create_app(DeskConfig(CONTENT, tmp_path / "out", Templates(), render_wait=PATIENT_RENDER_WAIT,
+                                 staff_pin=staff_pin())).test_client()
 
 
 @pytest.mark.parametrize("path", ["/xx/", "/ar/../../etc/passwd", "/ar/no-such-guide/handout/",
@@ -270,7 +295,8 @@ def test_security_headers(tmp_path: Path) -> None:
 
 def test_printing_needs_the_csrf_token_and_caps_copies(cups, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     client = _client(tmp_path)
-    page = client.get("/en/esim-cancel/checklist/?staff").data.decode()
+    sign_in(client)
+    page = client.get("/en/esim-cancel/checklist/").data.decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     url = "/en/esim-cancel/checklist/print"
     origin = {"Origin": "http://localhost"}
@@ -324,7 +350,9 @@ def test_serve_binds_to_loopback_by_default(tmp_path: Path) -> None:
 
 def test_desk_page_without_printers_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no CUPS commands at all
-    page = _client(tmp_path).get("/fr/?staff").data.decode()
+    client = _client(tmp_path)
+    sign_in(client)
+    page = client.get("/fr/").data.decode()
     assert "Aucune imprimante n’est configurée." in page
     assert "<form class=\"print\"" not in page
 

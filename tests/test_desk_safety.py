@@ -21,6 +21,7 @@ import pytest
 
 from conftest import CONTENT, PATIENT_RENDER_WAIT, DeskServer
 from cups_server import PRINTER
+from staff_session import sign_in, staff_pin
 from generator.desk.app import close_desk
 from generator.desk.state import RENDER_WAIT
 from generator.errors import GuidegenError
@@ -35,7 +36,7 @@ def _app(content: Path, out: Path, templates: list[Path] | None = None, **option
     from generator.desk.app import DeskConfig, create_app
 
     return create_app(DeskConfig(content, out, Templates(templates or []),
-                                **{"render_wait": PATIENT_RENDER_WAIT, **options}))
+                                **{"render_wait": PATIENT_RENDER_WAIT, "staff_pin": staff_pin(), **options}))
 
 
 @pytest.fixture
@@ -45,7 +46,9 @@ def app(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
     close_desk(app)
 
 
-def _token(client, path: str = PREVIEW + "?staff") -> str:  # type: ignore[no-untyped-def]
+def _token(client, path: str = PREVIEW) -> str:  # type: ignore[no-untyped-def]
+    """The CSRF token of a staff page (signed in first)."""
+    assert sign_in(client).status_code == 303
     page = client.get(path).data.decode()
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, page
@@ -140,7 +143,9 @@ def test_markup_in_a_printer_name_is_escaped(app, monkeypatch: pytest.MonkeyPatc
     hostile = '"><script>alert(1)</script>'
     monkeypatch.setattr(deskprinters, "printers", lambda timeout: [hostile])
     monkeypatch.setattr(deskprinters, "default_printer", lambda timeout: hostile)
-    page = app.test_client().get("/en/?staff").data.decode()
+    client = app.test_client()
+    sign_in(client)
+    page = client.get("/en/").data.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
@@ -235,9 +240,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _get(url: str, timeout: float = 60) -> tuple[int, str, bytes]:
+def _get(url: str, timeout: float = 60, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as response:
             return response.status, response.headers.get_content_type(), response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get_content_type(), error.read()
@@ -323,9 +328,9 @@ def _make_doomed_guide(content: Path, items: int = 9) -> None:
 _served = DeskServer  # an app on waitress, as ``guidegen serve`` runs it, stopped completely on exit
 
 
-def _timed(url: str) -> tuple[int, float]:
+def _timed(url: str, headers: dict[str, str] | None = None) -> tuple[int, float]:
     started = time.monotonic()
-    status = _get(url)[0]
+    status = _get(url, headers=headers)[0]
     return status, time.monotonic() - started
 
 
@@ -442,15 +447,20 @@ def test_a_hanging_lpstat_does_not_hold_up_pages(app, tmp_path: Path, monkeypatc
     (folder / "lpstat").write_text("#!/bin/sh\nexec sleep 60\n")
     (folder / "lpstat").chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    from generator.desk.state import EXTENSION, STAFF_COOKIE
+
+    cookie = {"Cookie": f"{STAFF_COOKIE}={app.extensions[EXTENSION].access.sessions.start()}"}  # signed in
     with _served(app) as base, ThreadPoolExecutor(6) as executor:
-        staff = [executor.submit(_timed, base + "/en/?staff") for _ in range(4)]
+        staff = [executor.submit(_timed, base + "/en/", cookie) for _ in range(4)]
         visitors = [executor.submit(_timed, base + path) for path in ("/", "/en/")]
         for future in staff + visitors:
             status, seconds = future.result(timeout=60)
             assert status == 200 and seconds < PROMPT, seconds
-        status, seconds = _timed(base + "/en/?staff")  # the silence is remembered a few seconds
+        status, seconds = _timed(base + "/en/", cookie)  # the silence is remembered a few seconds
         assert status == 200 and seconds < PROMPT, seconds
-    page = app.test_client().get("/en/?staff").data.decode()
+    client = app.test_client()
+    sign_in(client)
+    page = client.get("/en/").data.decode()
     assert "No printer is set up." in page
 
 
@@ -503,15 +513,18 @@ def test_visitors_see_no_printer_matters_staff_do(app, monkeypatch: pytest.Monke
     (folder / "lpstat").write_text('#!/bin/sh\necho "lpstat: No destinations added." >&2\nexit 1\n')
     (folder / "lpstat").chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
-    client = app.test_client()
+    client, staff_client = app.test_client(), app.test_client()
+    sign_in(staff_client)
     for path in ("/fr/", "/fr/esim-cancel/checklist/"):
-        response = client.get(path)
-        visitor = response.data.decode()
-        assert "Aucune imprimante" not in visitor and 'class="print"' not in visitor
-        assert "Set-Cookie" not in response.headers  # no session for visitors: only print forms need one
-        staff = client.get(path + "?staff").data.decode()
+        for address in (path, path + "?staff"):  # ?staff grants nothing
+            response = client.get(address)
+            visitor = response.data.decode()
+            assert "Aucune imprimante" not in visitor and 'class="print"' not in visitor
+            assert "Vue du personnel" not in visitor
+            assert "Set-Cookie" not in response.headers  # no session for visitors: only print forms need one
+        staff = staff_client.get(path).data.decode()
         assert "Aucune imprimante n’est configurée." in staff and "Vue du personnel" in staff
-        assert 'href="/fr/?staff"' in staff or 'href="/?staff"' in staff  # staff links keep the staff view
+        assert "?staff" not in staff  # the staff view is the session's, not the address's
 
 
 def test_a_broken_catalog_hides_only_its_own_guide(content_copy: Path, tmp_path: Path) -> None:

@@ -23,17 +23,33 @@ from generator.render.formats import PAPERS
 @click.option("--paper", type=click.Choice(list(PAPERS)), default="a4", show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
               help="Seconds one document may take before it is stopped (0: no limit), as for build.")
+@click.option("--staff-pin-file", "pin_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="A file holding the staff PIN or passphrase (one line). Without it, the environment variable "
+                   "GUIDEGEN_STAFF_PIN; with neither, there is no staff view and staff cannot print.")
+@click.option("--max-copies", type=click.IntRange(1, 10_000), default=100, show_default=True,
+              help="Copies one print job may ask for.")
+@click.option("--max-copies-per-minute", type=click.IntRange(1, 100_000), default=200, show_default=True,
+              help="Copies the whole desk prints in a minute; past it, prints are refused (429) for a while.")
+@click.option("--kiosk", is_flag=True,
+              help="Visitors may print one copy of a document they preview, on the default printer.")
 @brand_option
 @templates_option
 def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], output: Path, paper: str,
-          timeout: float, brand_file: Path | None, templates_dir: Path | None) -> None:
-    """The language desk page: pick a language, preview, download; print from the staff view (?staff)."""
+          timeout: float, pin_file: Path | None, max_copies: int, max_copies_per_minute: int, kiosk: bool,
+          brand_file: Path | None, templates_dir: Path | None) -> None:
+    """The language desk page: pick a language, preview, download; staff sign in at /staff/login to print."""
     import logging
+    import os
 
+    from generator.desk.access import PIN_ENV, staff_pin
     from generator.desk.app import DeskConfig, allowed_hosts, close_desk, create_app
     from generator.desk.serving import desk_server
     from generator.produce.outputs import check_output_folder
 
+    pin = staff_pin(pin_file, dict(os.environ))
+    if pin_file is not None and PIN_ENV in os.environ:
+        click.echo(f"note: {PIN_ENV} is ignored: --staff-pin-file gives the staff PIN", err=True)
+    os.environ.pop(PIN_ENV, None)  # nothing the desk starts (lp, workers) inherits the PIN
     check_output_folder(output, content)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     hosts = allowed_hosts(host, extra_hosts)
@@ -46,8 +62,15 @@ def serve(content: Path, host: str, port: int, extra_hosts: tuple[str, ...], out
             paper,
             allowed_hosts=hosts,
             timeout=timeout,
+            staff_pin=pin,
+            kiosk=kiosk,
+            max_copies=max_copies,
+            max_copies_per_minute=max_copies_per_minute,
         )
     )  # folders resolved there, once
+    if pin is None:
+        click.echo(f"note: no staff PIN (--staff-pin-file FILE or {PIN_ENV}): no staff view, staff cannot print"
+                   + ("; visitors may print one copy (--kiosk)" if kiosk else ""), err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone on the network can open the desk page and print", err=True)
         if not extra_hosts:

@@ -3,7 +3,9 @@
 Desk staff open it on a counter PC; the visitor picks their language from large
 buttons labelled in that language, sees the guides in it (the page itself turns
 into that language and direction), previews a document and downloads it. The
-staff view (``?staff`` on any page) adds the printer status and print forms.
+staff view (signed in at ``/staff/login`` with the staff PIN, ``staff_login.py``)
+adds the printer status and print forms; in kiosk mode a visitor may print one
+copy of a document they preview.
 
 The page is meant to run on a PC where staff also browse the web, so:
 
@@ -11,7 +13,8 @@ The page is meant to run on a PC where staff also browse the web, so:
   checked against the library before it becomes a job, and only ``Job.output``
   turns a job into a path;
 - printing is a POST with Flask-WTF's per-session CSRF token and an Origin (or
-  Referer) of this very desk; copies are capped;
+  Referer) of this very desk, from a staff session (or a kiosk's one copy);
+  copies are capped per job and per minute (``access.py``, ``limits.py``);
 - only the allowed host names are answered (no DNS rebinding);
 - every template is autoescaped;
 - error pages say what went wrong, never where (paths and tracebacks go to the log);
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,10 +36,14 @@ from flask import Flask, Response, abort, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from generator.desk.access import DeskAccess, StaffPin
 from generator.desk.card_pages import card
+from generator.desk.limits import COPIES_PER_MINUTE
 from generator.desk.live import live
 from generator.desk.previews import sweep_temporaries
+from generator.desk.printing import MAX_COPIES
 from generator.desk.staff import staff
+from generator.desk.staff_login import staff_login
 from generator.desk.state import EXTENSION, RENDER_WAIT, DeskState, current
 from generator.desk.visitor import visitor
 from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE
@@ -69,6 +78,11 @@ class DeskConfig:
     timeout: float = 120.0  # seconds one document may take, as ``build --timeout`` (0: no limit)
     render_workers: int = 2
     render_wait: float = RENDER_WAIT  # seconds a request waits for a layout before it is answered "preparing"
+    staff_pin: StaffPin | None = None  # None: no staff view, and nothing printed except in kiosk mode
+    kiosk: bool = False  # visitors may print one copy of a document they preview
+    max_copies: int = MAX_COPIES  # per print job
+    max_copies_per_minute: int = COPIES_PER_MINUTE  # for the whole desk, staff and kiosk together
+    clock: Callable[[], float] = time.monotonic  # for staff sessions and the limits (tests set their own)
 
 
 def allowed_hosts(bound: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -89,7 +103,8 @@ class _DeskFlask(Flask):
 
 
 def create_app(config: DeskConfig) -> Flask:
-    """The desk app: its blueprints (visitor, live, card, staff) behind the host, origin and CSRF checks."""
+    """The desk app: its blueprints (visitor, live, card, staff, staff login) behind the host, origin and CSRF
+    checks."""
     content_dir, out_dir = config.content_dir.resolve(), config.out_dir.resolve()  # once, whatever the cwd later
     template_dirs = [folder.resolve() for folder in config.templates.dirs]
     templates = Templates(template_dirs[:-1], content_dir)
@@ -110,6 +125,8 @@ def create_app(config: DeskConfig) -> Flask:
         templates,
         OnDemand(content_dir, out_dir, templates, config.brand, pool=pool),
         web_templates,
+        DeskAccess.of(config.staff_pin, config.clock, max_copies=config.max_copies,
+                      per_minute=config.max_copies_per_minute, kiosk=config.kiosk),
         paper=config.paper,
         brand=config.brand,
         render_wait=config.render_wait,
@@ -122,7 +139,7 @@ def create_app(config: DeskConfig) -> Flask:
     app.extensions["guidegen.pool"] = pool
     app.extensions[EXTENSION] = desk
     _guard(app, {_bare_host(name) for name in config.allowed_hosts})
-    for blueprint in (visitor, live, card, staff):
+    for blueprint in (visitor, live, card, staff, staff_login):
         app.register_blueprint(blueprint)
     _error_pages(app)
     return app

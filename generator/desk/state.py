@@ -14,8 +14,8 @@ from flask_wtf.csrf import generate_csrf
 
 from generator.content.languages import direction, english_name, native_name
 from generator.content.numerals import localize_digits
+from generator.desk.access import DeskAccess
 from generator.desk.printers import PrinterStatus
-from generator.desk.printing import MAX_COPIES
 from generator.errors import GuidegenError
 from generator.i18n.ui_strings import UI_SOURCE_LANGUAGE, UiStrings, load_ui_strings
 from generator.produce.jobs import Job
@@ -31,6 +31,7 @@ RETRY_AFTER = 2  # seconds a "preparing" answer asks the browser to wait
 PREVIEW_DPI = 60
 THUMBNAIL_DPI = 24
 EXTENSION = "guidegen.desk"
+STAFF_COOKIE = "guidegen_staff"  # a staff session's id (access.StaffSessions); the visitor view without it
 log = logging.getLogger("guidegen.serve")
 
 
@@ -43,6 +44,7 @@ class DeskState:
     templates: Templates
     documents: OnDemand
     web_templates: list[Path]
+    access: DeskAccess
     paper: str = "a4"
     brand: LoadedBrand | None = None
     status: PrinterStatus = field(default_factory=PrinterStatus)
@@ -93,12 +95,12 @@ class DeskState:
         return render_template(template, lang=language, dir=direction(language), _=self.ui(language),
                                digits=lambda number: localize_digits(str(number), language),
                                brand=self.brand.brand if self.brand else None, csrf_token=generate_csrf,
-                               staff=staff_view(), view="?staff" if staff_view() else "", live=g.get("live"),
-                               max_copies=MAX_COPIES, **context)
+                               staff=staff_view(), kiosk=self.access.kiosk and not staff_view(),
+                               live=g.get("live"), max_copies=self.access.max_copies, **context)
 
     def printers(self) -> dict[str, Any] | None:
-        """The printer status, in the staff view only."""
-        return self.status.current() if staff_view() else None
+        """The printer status, in the staff view and in kiosk mode only."""
+        return self.status.current() if staff_view() or self.access.kiosk else None
 
 
 def current() -> DeskState:
@@ -108,7 +110,11 @@ def current() -> DeskState:
 
 
 def staff_view() -> bool:
-    return "staff" in request.args
+    """Whether this request comes with a live staff session, which then counts as used (asked once a request:
+    pages and print forms ask, page images and version checks do not, so an open page does not keep it alive)."""
+    if "staff" not in g:
+        g.staff = current().access.sessions.use(request.cookies.get(STAFF_COOKIE))
+    return bool(g.staff)
 
 
 def image_dpi() -> int:

@@ -229,3 +229,19 @@ def test_an_svg_prints_the_image_it_names_from_the_assets_folder(guide_copy: Pat
     result = run_cli("build", "--content", str(guide_copy), "-l", "zh-CN", "-f", "handout", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert [(width, height) for _, width, height in _images_in(out / "zh-CN" / "esim-cancel-handout.pdf")] == [(40, 20)]
+
+
+@pytest.mark.parametrize(("yaml_text", "expected"), [
+    ("  - type: image\n    src: a.png\n    alt: x\n  - {type: image, src: 'd/b.svg', alt: y}\n", ["a.png", "d/b.svg"]),
+    ('    src: "a.png"  # a comment\n', ["a.png"]),
+    ("  - type: paragraph\n    text: no images here\n", []),
+    ("  - type: image\n    src: >\n      a.png\n", None),  # a block scalar: the whole folder
+    ('  - {"type": "image", "src":"a.png"}\n', None),  # JSON style
+    ('    src: "a\\x2epng"\n', None),  # an escape
+])
+def test_the_images_a_guide_uses_are_found_without_parsing_it(yaml_text: str, expected: list[str] | None) -> None:
+    """A scan that never misses a src: what it cannot follow reads the whole folder (the desk must not wait on
+    parsing a guide of a megabyte to answer whether a preview is current)."""
+    from generator.content.snapshot import image_sources
+
+    assert image_sources(yaml_text.encode()) == expected

@@ -234,9 +234,9 @@ def read_inputs(folder: Path, guide_file: str, language: str, templates: Templat
     return DocumentInputs(guide_path, guide, catalog_path, read_file(catalog_path), assets, templates)
 
 
-_SRC_KEY = re.compile(rb"""(?m)(?:^|[{,\s])["']?src["']?[ \t]*:(?=[ \t\r\n"'])""")
-_SRC_PLAIN = re.compile(rb"""(?m)(?:^|[{,\s])["']?src["']?[ \t]*:[ \t]+(["']?)([A-Za-z0-9][A-Za-z0-9_./-]{0,199})\1"""
-                        rb"""[ \t]*(?=$|[,}#\r])""")
+_SRC_KEY = re.compile(rb"""src["']?[ \t]*:(?=[ \t\r\n"'])""")  # a literal first: a fast scan of a large guide
+_SRC_PLAIN = re.compile(rb"""src["']?[ \t]*:[ \t]+(["']?)([A-Za-z0-9][A-Za-z0-9_./-]{0,199})\1[ \t]*(?=[,}#\r\n]|\Z)""")
+_BEFORE_KEY = frozenset(b"{, \t\r\n")
 
 
 def image_sources(guide: bytes) -> list[str] | None:
@@ -244,6 +244,15 @@ def image_sources(guide: bytes) -> list[str] | None:
     folder. ``None`` (then the whole folder is read, within its bounds) when a ``src`` is written in a way this
     quick scan does not follow (a block scalar, an escape). A scan of the bytes, not a parse: a key must never
     wait on parsing a large guide, and naming a file more than the guide uses only hashes one more file."""
-    keys = len(_SRC_KEY.findall(guide))
-    found = [match.group(2).decode("ascii") for match in _SRC_PLAIN.finditer(guide)]
+    keys, found = 0, []
+    for key in _SRC_KEY.finditer(guide):
+        begin = key.start()
+        quoted = begin > 0 and guide[begin - 1] in b"\"'"
+        before = begin - 1 - quoted
+        if before >= 0 and guide[before] not in _BEFORE_KEY:
+            continue  # part of a longer word ("imgsrc:"), not the key src
+        keys += 1
+        value = _SRC_PLAIN.match(guide, begin)
+        if value is not None:
+            found.append(value.group(2).decode("ascii"))
     return found if len(found) == keys else None

@@ -39,6 +39,9 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
+IMPLICIT_WAIT = 15  # seconds a find waits for an element to appear
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from selenium import webdriver
@@ -53,10 +56,23 @@ def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(15)  # a page after a click (printing waits for CUPS) may take a moment to arrive
+    driver.implicitly_wait(IMPLICIT_WAIT)  # a page after a click (printing waits for CUPS) may take a moment
     driver.downloads = downloads  # type: ignore[attr-defined]
     yield driver
     driver.quit()
+
+
+def _none(browser, css: str) -> bool:  # type: ignore[no-untyped-def]
+    """Nothing matches ``css`` on the page, once loaded: asked without the implicit wait, which would spend its
+    15 s waiting for an element that is rightly absent."""
+    from selenium.webdriver.common.by import By
+
+    _until(lambda: browser.execute_script("return document.readyState") == "complete")
+    browser.implicitly_wait(0)
+    try:
+        return not browser.find_elements(By.CSS_SELECTOR, css)
+    finally:
+        browser.implicitly_wait(IMPLICIT_WAIT)
 
 
 def _visible_languages(browser) -> list[str]:  # type: ignore[no-untyped-def]
@@ -124,7 +140,7 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     assert len(thumbnails) == documents
     _until(lambda: all(_loaded(browser, t) for t in thumbnails))  # those still being made are asked for again
     browser.save_screenshot(str(screenshots / "2-arabic.png"))
-    assert not browser.find_elements(By.CSS_SELECTOR, "form.print, .no-printer")  # printing is for staff
+    assert _none(browser, "form.print, .no-printer")  # printing is for staff
     _assert_accessible(browser)
 
     browser.find_element(By.CSS_SELECTOR, 'a[href="/ar/esim-cancel/checklist/"]').click()
@@ -147,7 +163,7 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
     assert "Heyon" in text and "eSIM" in text and "2026" in text
 
     browser.get(desk + "/ar/esim-cancel/checklist/?staff")  # ?staff alone grants nothing
-    assert not browser.find_elements(By.CSS_SELECTOR, "header .staff, form.print")
+    assert _none(browser, "header .staff, form.print")
     _sign_in(browser, desk, "/ar/esim-cancel/checklist/", "ar")  # the staff view: printer and copies
     assert browser.find_element(By.CSS_SELECTOR, "header .staff").text == "عرض الموظفين"
     browser.save_screenshot(str(screenshots / "4-staff-preview.png"))
@@ -167,9 +183,9 @@ def test_choose_arabic_preview_download_and_print(desk: str, browser, cups, scre
 
     browser.find_element(By.CSS_SELECTOR, "form.leave button").click()  # one tap back to the visitor view
     _until(lambda: browser.current_url == desk + "/")
-    assert not browser.find_elements(By.CSS_SELECTOR, "header .staff, form.leave")
+    assert _none(browser, "header .staff, form.leave")
     browser.get(desk + "/ar/esim-cancel/checklist/")
-    assert not browser.find_elements(By.CSS_SELECTOR, "form.print")
+    assert _none(browser, "form.print")
     print(f"screenshots: {screenshots}")
 
 

@@ -14,6 +14,10 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # recompiles its imports (0.25 s instead of 0.06 s for `guidegen --help`).
 export UV_COMPILE_BYTECODE := 1
 SYNC := $(UV) sync --locked --quiet --python $(BIN)/python
+# pdf.js (npm's pdfjs-dist) for the text-extraction tests, exactly as locked in its package-lock.json;
+# npm ci writes node_modules/.package-lock.json, so it runs again only when the lock or package.json changes.
+PDFJS := tests/pdfjs
+PDFJS_INSTALLED := $(PDFJS)/node_modules/.package-lock.json
 
 .PHONY: build test test-fast bench lock python-version clean
 
@@ -27,6 +31,7 @@ build: python-version $(UV)
 test: python-version $(UV)
 	@$(PYTHON) scripts/system_deps.py test
 	$(SYNC) --extra test
+	@$(MAKE) --no-print-directory $(PDFJS_INSTALLED)
 	@# Lint and types first: a regression fails in seconds, before the long part.
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
@@ -38,6 +43,7 @@ test: python-version $(UV)
 test-fast: python-version $(UV)
 	@$(PYTHON) scripts/system_deps.py test
 	$(SYNC) --extra test
+	@$(MAKE) --no-print-directory $(PDFJS_INSTALLED)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow" -q $(PYTEST_ARGS)
@@ -52,6 +58,11 @@ bench: python-version $(UV)
 lock: python-version $(UV)
 	$(UV) lock --upgrade
 
+# After system_deps.py test (which makes sure node and npm are there): a plain `make` of this file would run first.
+$(PDFJS_INSTALLED): $(PDFJS)/package-lock.json $(PDFJS)/package.json
+	cd $(PDFJS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
 	  echo "guidegen needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
@@ -64,4 +75,4 @@ $(UV): scripts/uv-requirements.txt
 	@touch $(UV)
 
 clean:
-	rm -rf build $(VENV)
+	rm -rf build $(VENV) $(PDFJS)/node_modules

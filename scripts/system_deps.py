@@ -2,7 +2,8 @@
 """What guidegen needs from the system, checked by capability, not by package manager.
 
     python3 scripts/system_deps.py build   # fonts, Pango, HarfBuzz's subsetter: what building PDFs needs
-    python3 scripts/system_deps.py test    # the above, plus what only the tests use (poppler, zbar, CUPS, Chromium)
+    python3 scripts/system_deps.py test    # the above, plus what only the tests use (poppler, zbar, CUPS, Chromium,
+                                           # Node.js, the fonts of the test-only scripts)
 
 A need counts as met when the thing itself is found (fontconfig knows the font
 family, the shared library loads, the command is on PATH), whichever way it was
@@ -76,6 +77,31 @@ FONT_FAMILIES = {
     "Noto Sans Math": ("fonts-noto-core", "google-noto-sans-math-fonts", "font-noto-sans-math"),
 }
 
+# The font families only the tests use: tests/fixtures/scripts-guide prints Hindi, Bengali, Tamil, Thai, Hebrew
+# and Amharic (tests/test_extraction.py keeps this list equal to font_stack() of those languages, less the above).
+TEST_FONT_FAMILIES = {
+    "Noto Sans Devanagari": ("fonts-noto-core", "google-noto-sans-devanagari-fonts", "font-noto-sans-devanagari"),
+    "Noto Sans Bengali": ("fonts-noto-core", "google-noto-sans-bengali-fonts", "font-noto-sans-bengali"),
+    "Noto Sans Tamil": ("fonts-noto-core", "google-noto-sans-tamil-fonts", "font-noto-sans-tamil"),
+    "Noto Sans Thai": ("fonts-noto-core", "google-noto-sans-thai-fonts", "font-noto-sans-thai"),
+    "Noto Sans Hebrew": ("fonts-noto-core", "google-noto-sans-hebrew-fonts", "font-noto-sans-hebrew"),
+    "Noto Sans Ethiopic": ("fonts-noto-core", "google-noto-sans-ethiopic-fonts", "font-noto-sans-ethiopic"),
+}
+
+
+def _node(major: int, minor: int) -> object:
+    def found() -> bool:
+        if shutil.which("node") is None or shutil.which("npm") is None:
+            return False
+        out = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
+        try:
+            version = tuple(int(part) for part in out.stdout.strip().lstrip("v").split(".")[:2])
+        except ValueError:
+            return False
+        return version >= (major, minor)
+    return found
+
+
 BUILD = [
     Need("Python's venv and ensurepip", _python_venv, "python3-venv", "python3", "python"),
     Need("fontconfig (fc-list)", _commands("fc-list"), "fontconfig", "fontconfig", "fontconfig"),
@@ -97,6 +123,11 @@ TEST = [
     Need("ipptool (reads print jobs back)", _commands("ipptool"), "cups-ipp-utils", "cups-ipp-utils", "cups"),
     Need("the cups-pdf virtual printer", _file("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"), "printer-driver-cups-pdf",
          "cups-pdf", "(not packaged: run the print tests on Linux)"),
+    *(Need(f"font family '{family}'", _family(family), *packages) for family, packages in TEST_FONT_FAMILIES.items()),
+    # tests/pdfjs: pdf.js, Firefox's PDF engine, reads the PDFs' text in the extraction tests (npm ci from its lock).
+    # Debian 12's own nodejs is 18: a newer one (e.g. NodeSource's nodejs package) is needed there.
+    Need("Node.js 20.19 or newer and npm (runs pdf.js in the text-extraction tests)", _node(20, 19), "nodejs npm",
+         "nodejs npm", "node"),
     Need("Chromium and ChromeDriver (the desk page's browser test)", _commands("chromium", "chromedriver"),
          "chromium chromium-driver", "chromium chromedriver", "--cask chromium chromedriver"),
 ]

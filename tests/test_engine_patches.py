@@ -12,7 +12,8 @@ import pytest
 
 from conftest import CONTENT, ROOT
 
-ENGINE_MODULES = {"engine_patches.py", "patch_rtl_text.py", "patch_stylesheets.py", "patch_tagging.py"}
+ENGINE_MODULES = {"engine_patches.py", "patch_cluster_text.py", "patch_rtl_text.py", "patch_stylesheets.py",
+                  "patch_tagging.py"}
 
 
 def test_another_major_version_is_refused_saying_which_is_needed_and_why(monkeypatch: pytest.MonkeyPatch) -> None:

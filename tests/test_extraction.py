@@ -33,11 +33,11 @@ NEW_SCRIPTS = ("hi", "bn", "ta", "th", "he", "am")  # Devanagari, Bengali, Tamil
 # below 90 % outside poppler, but Chromium's own Arabic reads back worse still.
 SHORT_TODAY = {
     ("fa", "mupdf"), ("he", "pdfium"), ("he", "mupdf"), ("he", "pdfjs"),  # right-to-left text outside poppler
-    *((language, engine) for language in ("hi", "bn", "ta") for engine in ("poppler", "pdfium", "mupdf")),
-    ("th", "poppler"), ("th", "mupdf"),  # Thai: SARA AM and vowels above come back apart or lost
+    ("ta", "mupdf"), ("ta", "pdfjs"), ("ta", "pdfminer"),  # Tamil's vowel signs drawn before or around a letter
+    ("th", "poppler"),  # Thai: SARA AM and vowels above come back apart or lost
     ("fr", "poppler"), ("fr", "pdfium"),  # line-end hyphens lost in guidegen's lines, not in Chromium's
 }
-POPPLER_SHORT_TODAY = ("hi", "bn", "ta", "th")  # poppler below 95 %
+POPPLER_SHORT_TODAY = ("th",)  # poppler below 95 %
 EXTRACTORS = {"poppler": extract_poppler, "pdfium": extract_pdfium, "mupdf": extract_mupdf, "pdfjs": extract_pdfjs,
               "pdfminer": extract_pdfminer}
 

@@ -1,10 +1,13 @@
 """Every patch of WeasyPrint's internals, behind one version gate; the only module that installs them.
 
-guidegen changes three things WeasyPrint 70 does (each in its own ``patch_*`` module,
+guidegen changes four things WeasyPrint 70 does (each in its own ``patch_*`` module,
 each with its upstream issue and its test):
 
 - ``patch_rtl_text``: right-to-left lines get their text as ``/ActualText``, so text
   extraction gives them back as written (``tests/test_rtl_text.py``);
+- ``patch_cluster_text``: on left-to-right lines, a glyph cluster whose glyphs do not
+  spell its text (Devanagari's reordered matra, conjuncts, ligatures) gets its text as
+  ``/ActualText`` (``tests/test_cluster_text.py``);
 - ``patch_tagging``: running headers and footers become pagination artifacts, and a
   run in another language gets its own ``/Lang`` (``tests/test_tagging.py``);
 - ``patch_stylesheets``: a template's linked stylesheet is parsed once per process,
@@ -54,11 +57,12 @@ def install() -> None:
         return
     import weasyprint
 
-    from generator.render import patch_rtl_text, patch_stylesheets, patch_tagging
+    from generator.render import patch_cluster_text, patch_rtl_text, patch_stylesheets, patch_tagging
 
     check_version(weasyprint.__version__)
     patch_tagging.install()
     patch_rtl_text.install()
+    patch_cluster_text.install()
     patch_stylesheets.install()
     _installed = True
 

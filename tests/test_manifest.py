@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, languages_of, run_cli
+from conftest import CONTENT, run_cli
 
 MANIFEST = ".guidegen-cache.json"
 ONE = ("-l", "en", "-f", "checklist")
@@ -112,8 +112,9 @@ def test_the_record_of_the_last_writer_stands(tmp_path: Path) -> None:
 
 
 def test_concurrent_forced_builds_forget_nothing(tmp_path: Path) -> None:
-    """Two builds of every bundled document into one folder at once; a third finds every one up to date."""
-    documents = 2 * len(languages_of("esim-cancel"))  # handout and checklist
+    """Two builds of a guide's documents into one folder at once; a third finds every one up to date."""
+    languages = ("en", "ar", "zh-CN", "ru", "fr", "ko")  # four scripts, both directions: 12 documents a build
+    documents = 2 * len(languages)  # handout and checklist
     out = tmp_path / "out"
     command = [
         sys.executable,
@@ -123,6 +124,7 @@ def test_concurrent_forced_builds_forget_nothing(tmp_path: Path) -> None:
         "esim-cancel",
         "--content",
         str(CONTENT),
+        *(option for language in languages for option in ("-l", language)),
         "--force",
         "-j",
         "2",
@@ -135,5 +137,6 @@ def test_concurrent_forced_builds_forget_nothing(tmp_path: Path) -> None:
         stdout, stderr = run.communicate(timeout=300)
         assert run.returncode == 0, stdout + stderr
         assert f"{documents} built" in stdout
-    third = run_cli("build", "esim-cancel", "--content", str(CONTENT), "-o", str(out))
+    third = run_cli("build", "esim-cancel", "--content", str(CONTENT),
+                    *(option for language in languages for option in ("-l", language)), "-o", str(out))
     assert f"0 built, {documents} up to date, 0 failed" in third.stdout, third.output

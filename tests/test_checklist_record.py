@@ -378,17 +378,15 @@ def _lone(line: str) -> bool:
 
 @pytest.fixture(scope="module")
 def handouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every bundled handout on A5, in large print and as an A5 booklet; large-print checklists on Letter
-    (where French is too long for one page: that failure is the fitting's, tested elsewhere)."""
+    """Every bundled handout on A5 and in large print; large-print checklists on Letter. (A booklet's pages are
+    the A5 handout's, laid out alike: its imposition is tests/test_print_ready.py's.)"""
     out = tmp_path_factory.mktemp("handouts")
-    for options in (["--paper", "a5"], ["--large-print"], ["--booklet"]):
+    for options in (["--paper", "a5"], ["--large-print"]):
         result = run_cli("build", "--content", str(CONTENT), "-f", "handout", *options, "-o", str(out))
         assert result.exit_code == 0, result.output
     letter = run_cli("build", "--content", str(CONTENT), "-f", "checklist", "--large-print", "--paper", "letter",
                      "-o", str(out))
-    failures = [line for line in letter.output.splitlines() if line.startswith("failed")]
-    assert all("does not fit on one page" in line for line in failures), letter.output
-    assert len(failures) <= 1
+    assert letter.exit_code == 0, letter.output
     return out
 
 

@@ -111,8 +111,9 @@ def test_builds_are_byte_identical_across_processes(tmp_path, built: Built) -> N
     from conftest import CONTENT
 
     out = tmp_path / "again"
-    subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(CONTENT), "--lang", "zh-CN",
-                    "--lang", "ar", "-o", str(out)], check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(CONTENT), "--lang", "zh-CN",
+                           "--lang", "ar", "-o", str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr  # what failed, and a stuck worker's stack if one was
     for language in ("zh-CN", "ar"):
         for format_ in ("handout", "checklist"):
             first = hashlib.sha256(built.pdf(language, format_).read_bytes()).hexdigest()

@@ -341,3 +341,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if (item.path.name in _SLOW_MODULES or _SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
                 or name in _SLOW_TESTS.get(item.path.name, ())):
             item.add_marker(pytest.mark.slow)
+
+
+def communicate_or_dump(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bytes]:
+    """``process.communicate(timeout)`` for a guidegen build; past the timeout, its workers (the children of its
+    fork server) are asked for their stacks (faulthandler on SIGUSR1), the build is killed, and the test fails
+    with what it wrote: a stall then says where it was instead of only that it happened."""
+    import os
+    import signal
+    import time
+
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        def children(pid: int) -> list[int]:
+            try:
+                return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+            except OSError:
+                return []
+
+        for worker in (w for child in children(process.pid) for w in children(child)):
+            try:
+                os.kill(worker, signal.SIGUSR1)
+            except OSError:
+                pass
+        time.sleep(1.0)
+        process.kill()
+        stdout, stderr = process.communicate(timeout=30)
+        pytest.fail(f"the build did not end within {timeout:g} s; its output:\n{stdout.decode(errors='replace')}\n"
+                    f"{stderr.decode(errors='replace')[-8000:]}")

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONTENT, ROOT, guidegen_with_worker_patch, pdf_reader, pdftotext, run_cli, squeeze
+from conftest import (CONTENT, ROOT, communicate_or_dump, guidegen_with_worker_patch, pdf_reader, pdftotext, run_cli,
+                      squeeze)
 
 GUIDE = Path("esim-cancel") / "guide.yaml"
 EN_PO = Path("esim-cancel") / "locales" / "en.po"
@@ -317,7 +318,7 @@ def test_interrupted_build_keeps_previous_pdf(tmp_path: Path) -> None:
         lines = [process.stdout.readline() for _ in range(finished_first)]
         assert all(line.startswith(b"built") for line in lines), lines
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
+        stdout, stderr = communicate_or_dump(process, 60)
         stdout = b"".join(lines) + stdout
         assert b"Traceback" not in stderr
         leftovers = [p.name for p in out.rglob("*")

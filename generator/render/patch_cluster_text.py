@@ -30,7 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-_TJ_OPERAND = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
+from generator.render.patch_rtl_text import TJ_OPERAND, actual_text_span
+
 _installed = False
 
 
@@ -176,9 +177,9 @@ def cluster_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, glyphs: l
         if data.endswith(b" Tf"):
             font = fonts.get(data[1:].split(b" ")[0].decode())
         elif data.startswith(b"[") and data.endswith(b"] TJ"):
-            if font is None or font.bitmap or _TJ_OPERAND.sub(b"", data[1:-4]).strip():
+            if font is None or font.bitmap or TJ_OPERAND.sub(b"", data[1:-4]).strip():
                 return None
-            for hexa, _ in _TJ_OPERAND.findall(data[1:-4]):
+            for hexa, _ in TJ_OPERAND.findall(data[1:-4]):
                 drawn.extend((index, int(hexa[i:i + 4], 16)) for i in range(0, len(hexa), 4))
     if len(drawn) != len(glyphs) or any(g.glyph != d and not g.glyph & unknown_flag
                                         for g, (_, d) in zip(glyphs, drawn, strict=True)):
@@ -230,7 +231,7 @@ def _rebuild(chunks: list[Any], glyphs: list[DrawnGlyph], wrong: set[tuple[int, 
             flush()
             out.append(chunk)
             continue
-        for hexa, number in _TJ_OPERAND.findall(data[1:-4]):
+        for hexa, number in TJ_OPERAND.findall(data[1:-4]):
             for i in range(0, len(hexa), 4):
                 glyph = glyphs[position]
                 position += 1
@@ -256,14 +257,11 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import pydyf
     from weasyprint.draw import text
     from weasyprint.text.ffi import pango
 
     original_line = text.draw_first_line
-
-    def span(actual: str) -> list[Any]:
-        return ["/Span", pydyf.Dictionary({"ActualText": pydyf.String(actual)}), b"BDC"]
+    span = actual_text_span
 
     def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str, matrix: Any) -> Any:
         glyphs = None

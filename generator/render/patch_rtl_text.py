@@ -37,7 +37,7 @@ RLM, LRM = "\u200f", "\u200e"
 _RTL = frozenset(("R", "AL"))
 _LTR = frozenset(("L", "EN", "AN"))
 _DIGIT_LIKE = frozenset(("CS", "ES", "ET", "EN", "AN"))  # separators and terminators of numbers
-_TJ_OPERAND = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
+TJ_OPERAND = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")  # a TJ array's glyphs and moves
 _installed = False
 
 
@@ -114,9 +114,9 @@ def word_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, actual: str,
             flush()
             out.append(chunk)
             continue
-        if font is None or font.bitmap or _TJ_OPERAND.sub(b"", data[1:-4]).strip():
+        if font is None or font.bitmap or TJ_OPERAND.sub(b"", data[1:-4]).strip():
             return None  # not hexadecimal glyph ids and numbers: left as drawn
-        for glyphs, number in _TJ_OPERAND.findall(data[1:-4]):
+        for glyphs, number in TJ_OPERAND.findall(data[1:-4]):
             for i in range(0, len(glyphs), 4):
                 glyph = int(glyphs[i:i + 4], 16)
                 if font.to_unicode.get(glyph, "").isspace():
@@ -150,18 +150,22 @@ def word_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, actual: str,
     return out if word == len(parts) - 1 and filled == {i for i, part in enumerate(parts) if part} else None
 
 
+def actual_text_span(actual: str) -> list[Any]:
+    """The content-stream operators that open a marked-content ``/Span`` whose ``/ActualText`` is ``actual``."""
+    import pydyf
+
+    return ["/Span", pydyf.Dictionary({"ActualText": pydyf.String(actual)}), b"BDC"]
+
+
 def install() -> None:
     """Patch WeasyPrint's line drawing (idempotent)."""
     global _installed
     if _installed:
         return
-    import pydyf
     from weasyprint.draw import text
 
     original_line = text.draw_first_line
-
-    def span(actual: str) -> list[Any]:
-        return ["/Span", pydyf.Dictionary({"ActualText": pydyf.String(actual)}), b"BDC"]
+    span = actual_text_span
 
     def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str, matrix: Any) -> Any:
         actual = None

@@ -170,9 +170,8 @@ def cluster_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, glyphs: l
     """A line's content-stream chunks (Tf, Ts and TJ operators as WeasyPrint drew them, starting in ``font``) with
     each cluster whose glyphs do not spell its text inside ``span(text)``; None when nothing needs a span, or
     when the drawn glyphs are not ``glyphs`` (the caller then keeps the line as drawn)."""
-    drawn: list[tuple[int, int]] = []  # (chunk index, glyph id) of every glyph drawn, in order
-    start_font = font
-    for index, chunk in enumerate(chunks):
+    drawn: list[tuple[int, str]] = []  # (glyph id, its ToUnicode text in the font it is drawn in), in order
+    for chunk in chunks:
         data = _bytes(chunk)
         if data.endswith(b" Tf"):
             font = fonts.get(data[1:].split(b" ")[0].decode())
@@ -180,17 +179,18 @@ def cluster_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, glyphs: l
             if font is None or font.bitmap or TJ_OPERAND.sub(b"", data[1:-4]).strip():
                 return None
             for hexa, _ in TJ_OPERAND.findall(data[1:-4]):
-                drawn.extend((index, int(hexa[i:i + 4], 16)) for i in range(0, len(hexa), 4))
+                for i in range(0, len(hexa), 4):
+                    glyph = int(hexa[i:i + 4], 16)
+                    drawn.append((glyph, font.to_unicode.get(glyph, "")))
     if len(drawn) != len(glyphs) or any(g.glyph != d and not g.glyph & unknown_flag
-                                        for g, (_, d) in zip(glyphs, drawn, strict=True)):
+                                        for g, (d, _) in zip(glyphs, drawn, strict=True)):
         return None
-    to_unicode = _to_unicode(chunks, fonts, start_font, drawn)
-    wrong = set()
-    for cluster in {g.cluster for g in glyphs}:
-        members = [i for i, g in enumerate(glyphs) if g.cluster == cluster]
-        mapped = [to_unicode[i] for i in members]
-        if "".join(mapped) != glyphs[members[0]].text or "" in mapped:  # PDFium reads an empty entry as the code
-            wrong.add(cluster)
+    mapped: dict[tuple[int, int], list[str]] = {}  # each cluster's glyphs' ToUnicode texts, in drawing order
+    for expected, (_, text) in zip(glyphs, drawn, strict=True):
+        mapped.setdefault(expected.cluster, []).append(text)
+    texts = {expected.cluster: expected.text for expected in glyphs}
+    # PDFium reads an empty entry as the glyph's code: a cluster with one needs its span too.
+    wrong = {cluster for cluster, parts in mapped.items() if "".join(parts) != texts[cluster] or "" in parts}
     if not wrong:
         return None
     return _rebuild(chunks, glyphs, wrong, span)
@@ -198,20 +198,6 @@ def cluster_spans(chunks: list[Any], fonts: dict[str, Any], font: Any, glyphs: l
 
 def _bytes(chunk: Any) -> bytes:
     return chunk.encode() if isinstance(chunk, str) else chunk if isinstance(chunk, bytes) else b""
-
-
-def _to_unicode(chunks: list[Any], fonts: dict[str, Any], font_at_start: Any,
-                drawn: list[tuple[int, int]]) -> list[str]:
-    """The ToUnicode text of each drawn glyph, in the font it was drawn in."""
-    font_of_chunk: dict[int, Any] = {}
-    current = font_at_start
-    for index, chunk in enumerate(chunks):
-        data = _bytes(chunk)
-        if data.endswith(b" Tf"):
-            current = fonts.get(data[1:].split(b" ")[0].decode())
-        font_of_chunk[index] = current
-    return [(font_of_chunk[index].to_unicode.get(glyph, "") if font_of_chunk[index] is not None else "")
-            for index, glyph in drawn]
 
 
 def _rebuild(chunks: list[Any], glyphs: list[DrawnGlyph], wrong: set[tuple[int, int]],
@@ -253,7 +239,8 @@ def _rebuild(chunks: list[Any], glyphs: list[DrawnGlyph], wrong: set[tuple[int, 
 
 
 def install() -> None:
-    """Patch WeasyPrint's line drawing (idempotent); runs inside ``patch_rtl_text``'s patch, which it wraps."""
+    """Patch WeasyPrint's line drawing (idempotent). Installed after ``patch_rtl_text``, it wraps that patch's
+    line drawing; the two rewrite different lines (this one no line with a right-to-left run)."""
     global _installed
     if _installed:
         return
